@@ -1,0 +1,53 @@
+# The two set-up commands of the README: `make demo` and `make test`. `make check` = lint + types + tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXTRAS ?= models,corpus,openness,dev
+DEMO_OUT ?= runs/demo
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast check lint types format browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Headless Chromium for the report's browser tests (Debian package; needs root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: install
+	$(BIN)/sovaudit assets install
+	$(BIN)/sovaudit tokenizers --out $(DEMO_OUT)/tokenizers
+	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers --out $(DEMO_OUT)/report.html
+	@echo "report: $(abspath $(DEMO_OUT))/report.html"
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+types: install
+	$(BIN)/mypy
+
+check: lint types test
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,194 @@
+"""The versioned results document every audit writes, and the only thing the report reads.
+
+A document carries the settings actually used, provenance (sovaudit version, git revision, package
+versions, asset hashes), a signature string and the rows. Audits may add top-level objects of their own
+(e.g. ``summary``, or ``mof`` for the openness audit). Files are written atomically, so a crashed run never
+leaves a partial ``results.json`` that looks complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import __version__
+from .errors import SovauditError
+
+FORMAT_VERSION = 1
+RESULTS_FILE = "results.json"
+ROWS_CSV = "rows.csv"
+DEFAULT_PACKAGES = (
+    "pydantic",
+    "tiktoken",
+    "tokenizers",
+    "sentencepiece",
+    "mistral-common",
+    "langcodes",
+    "language-data",
+    "numpy",
+    "torch",
+    "transformers",
+    "llama-cpp-python",
+)
+
+
+class AssetRecord(BaseModel):
+    """An asset a result depends on: where it came from, its license and its hash."""
+
+    name: str
+    kind: str
+    version: str = ""
+    sha256: str = ""
+    license: str = ""
+    origin: str = ""
+
+
+class Provenance(BaseModel):
+    """Who computed a result, with what code and on which inputs."""
+
+    sovaudit_version: str = __version__
+    git_revision: str = "unknown"
+    python: str = Field(default_factory=lambda: platform.python_version())
+    platform: str = Field(default_factory=lambda: platform.platform())
+    packages: dict[str, str] = Field(default_factory=dict)
+    assets: list[AssetRecord] = Field(default_factory=list)
+    command: list[str] = Field(default_factory=list)
+    created_at: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
+
+
+class ResultsDocument(BaseModel):
+    """One audit run: settings, provenance, signature and rows (plus audit-specific top-level objects)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format_version: int = FORMAT_VERSION
+    audit: str
+    signature: str
+    settings: dict[str, Any] = Field(default_factory=dict)
+    provenance: Provenance = Field(default_factory=Provenance)
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+    summary: dict[str, Any] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+def git_revision() -> str:
+    """The git revision of the sovaudit checkout, ``+dirty`` if it has changes, or ``unknown``."""
+    here = Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        if rev.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        return rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def package_versions(names: Iterable[str] = DEFAULT_PACKAGES) -> dict[str, str]:
+    """Installed versions of the named distributions (absent ones are left out)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def make_provenance(assets: Iterable[AssetRecord] = (), packages: Iterable[str] = DEFAULT_PACKAGES) -> Provenance:
+    """Provenance for a run made now, by this process."""
+    return Provenance(
+        git_revision=git_revision(),
+        packages=package_versions(packages),
+        assets=list(assets),
+        command=[Path(sys.argv[0]).name, *sys.argv[1:]],
+    )
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[str] | None = None) -> Path:
+    """Write ``results.json`` (and ``rows.csv``) into ``out_dir`` atomically; return the JSON path."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SovauditError(f"cannot create output folder {out}: {exc.strerror}", "pass a writable --out") from exc
+    if doc.rows:
+        columns = csv_columns or _columns(doc.rows)
+        from io import StringIO
+
+        buf = StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in doc.rows:
+            writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
+        _atomic_write(out / ROWS_CSV, buf.getvalue())
+    path = out / RESULTS_FILE
+    _atomic_write(path, doc.model_dump_json(indent=1))
+    return path
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    columns: dict[str, None] = {}
+    for row in rows:
+        for key, value in row.items():
+            if not isinstance(value, dict | list):
+                columns.setdefault(key, None)
+    return list(columns)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def load_results(path: str | Path) -> ResultsDocument:
+    """Read a results document (a ``results.json`` file or the folder holding one)."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / RESULTS_FILE
+    if not p.is_file():
+        raise SovauditError(f"no results file at {p}", "pass a results.json written by a sovaudit audit")
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SovauditError(f"{p} is not valid JSON ({exc})", "pass a results.json written by sovaudit") from exc
+    try:
+        doc = ResultsDocument.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise SovauditError(
+            f"{p} is not a sovaudit results document ({where}: {first['msg']})",
+            "pass a results.json written by sovaudit",
+        ) from exc
+    if doc.format_version > FORMAT_VERSION:
+        raise SovauditError(
+            f"{p} has results format {doc.format_version}, newer than this sovaudit reads ({FORMAT_VERSION})",
+            "upgrade sovaudit",
+        )
+    return doc
