@@ -23,10 +23,11 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import AssetError
+from ..results import AssetRecord
 from .catalogue import Asset, Source, get_asset
 
 MANIFEST = "MANIFEST.json"
@@ -69,10 +70,31 @@ def assembler(name: str) -> Callable[[Assembler], Assembler]:
 class AssetStore:
     """Install, locate and verify assets under one cache root."""
 
-    def __init__(self, root: Path | None = None, archives_from: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        archives_from: Path | None = None,
+        assets: Mapping[str, Asset] | None = None,
+    ) -> None:
         self.root = root or home()
+        self._assets = assets
         env_from = os.environ.get("SOVAUDIT_ARCHIVES")
         self.archives_from = archives_from or (Path(env_from) if env_from else None)
+
+    def asset(self, name: str) -> Asset:
+        """The catalogue entry for ``name`` (from this store's catalogue, default the packaged one)."""
+        if self._assets is None:
+            return get_asset(name)
+        if name not in self._assets:
+            raise AssetError(f"unknown asset '{name}'", f"known assets: {', '.join(sorted(self._assets))}")
+        return self._assets[name]
+
+    def record(self, name: str) -> AssetRecord:
+        """The provenance record of an asset (name, version, archive SHA-256, license, origin)."""
+        a = self.asset(name)
+        return AssetRecord(
+            name=a.name, kind=a.kind, version=a.version, sha256=a.digest, license=a.license, origin=a.origin
+        )
 
     # -- locations ---------------------------------------------------------------------------
     def asset_dir(self, name: str) -> Path:
@@ -89,7 +111,7 @@ class AssetStore:
 
     def path(self, name: str, member: str | None = None, install: bool = True) -> Path:
         """Path to an installed asset (or one member file), installing it first when ``install`` is true."""
-        asset = get_asset(name)
+        asset = self.asset(name)
         if not self.is_installed(name):
             if not install or os.environ.get("SOVAUDIT_NO_INSTALL"):
                 raise AssetError(f"asset '{name}' is not installed", f"run: sovaudit assets install {name}")
@@ -108,7 +130,7 @@ class AssetStore:
     # -- install -----------------------------------------------------------------------------
     def install(self, name: str, force: bool = False) -> Path:
         """Download (or take from ``archives_from``), verify and extract one asset; return its folder."""
-        asset = get_asset(name)
+        asset = self.asset(name)
         dest = self.asset_dir(name)
         if self.is_installed(name) and not force:
             return dest
@@ -184,7 +206,7 @@ class AssetStore:
             return [f"{name}: not installed"]
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         problems = []
-        asset = get_asset(name)
+        asset = self.asset(name)
         if [s["sha256"] for s in manifest["sources"]] != [s.sha256 for s in asset.sources]:
             problems.append(f"{name}: installed from other archives than the catalogue pins")
         for rel, digest in manifest["files"].items():

@@ -1,0 +1,58 @@
+"""Results documents: write atomically, read back, refuse what is not one."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sovaudit.errors import SovauditError
+from sovaudit.results import FORMAT_VERSION, ResultsDocument, load_results, make_provenance, write_results
+
+
+def _doc() -> ResultsDocument:
+    return ResultsDocument(
+        audit="tokenizers",
+        signature="corpus:x@00000000|v:0.1.0",
+        settings={"reference": "eng"},
+        provenance=make_provenance(),
+        rows=[{"tokenizer": "bytes", "language": "eng", "tokens": 10, "premium": 1.0, "nested": {"a": 1}}],
+        mof={"class": None},  # audits may add top-level objects
+    )
+
+
+def test_round_trip_keeps_rows_and_extra_fields(tmp_path: Path) -> None:
+    path = write_results(_doc(), tmp_path / "out")
+    assert path.name == "results.json"
+    back = load_results(tmp_path / "out")
+    assert back.rows == _doc().rows
+    assert back.model_extra == {"mof": {"class": None}}
+    assert back.format_version == FORMAT_VERSION
+    assert back.provenance.packages["pydantic"]
+    csv_text = (tmp_path / "out" / "rows.csv").read_text()
+    assert csv_text.splitlines()[0] == "tokenizer,language,tokens,premium"
+    assert not list((tmp_path / "out").glob(".*tmp*"))
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [("{not json", "not valid JSON"), (json.dumps({"rows": []}), "not a sovaudit results document")],
+)
+def test_bad_results_files_give_one_line_errors(tmp_path: Path, content: str, fragment: str) -> None:
+    p = tmp_path / "results.json"
+    p.write_text(content)
+    with pytest.raises(SovauditError, match=fragment) as err:
+        load_results(p)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_results_file(tmp_path: Path) -> None:
+    with pytest.raises(SovauditError, match="no results file"):
+        load_results(tmp_path)
+
+
+def test_newer_format_is_refused(tmp_path: Path) -> None:
+    doc = _doc()
+    doc.format_version = FORMAT_VERSION + 1
+    write_results(doc, tmp_path)
+    with pytest.raises(SovauditError, match="upgrade sovaudit"):
+        load_results(tmp_path)
