@@ -236,7 +236,7 @@ def _download(source: Source, into: Path) -> Path:
         kind = ["--no-binary", ":all:"] if source.archive.endswith((".tar.gz", ".zip")) else ["--only-binary", ":all:"]
         cmd = [
             sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-            "--no-build-isolation", *kind, "-d", str(into), f"{source.package}=={source.version}",
+            *kind, "-d", str(into), f"{source.package}=={source.version}",
         ]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True)
     got = into / source.archive
