@@ -1,0 +1,197 @@
+"""Render results documents into one self-contained HTML page.
+
+The page is built from the documents alone: one section per audit (a plugin from
+:mod:`sovaudit.report.sections`), one provenance block per document and one table of the assets all
+documents depend on. CSS and JavaScript are inline; a Content-Security-Policy allows only the page's own
+script (by hash) and no network access at all. Jinja autoescaping is on, so every string that came from a
+model, a dataset or a user is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import __version__
+from ..errors import SovauditError
+from ..results import AssetRecord, ResultsDocument, load_results
+from . import tables
+from .sections import GENERIC, section_for
+from .tables import Column, data_table, key_values
+
+TITLE = "sovaudit report"
+
+
+def make_env() -> jinja2.Environment:
+    """The Jinja environment for the report's templates: autoescape on, helpers as filters."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("sovaudit.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        fmt_int=tables.fmt_int,
+        fmt_float=tables.fmt_float,
+        fmt_ratio=tables.fmt_ratio,
+        fmt_pct=tables.fmt_pct,
+        fmt_value=tables.fmt_value,
+    )
+    return env
+
+
+def _static(name: str) -> str:
+    return resources.files("sovaudit.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def doc_anchor(index: int) -> str:
+    """The id of a document's provenance block (documents are numbered from 1 in page order)."""
+    return f"doc-{index}"
+
+
+def _group(docs: Sequence[ResultsDocument]) -> dict[str, list[ResultsDocument]]:
+    groups: dict[str, list[ResultsDocument]] = {}
+    for doc in docs:
+        groups.setdefault(doc.audit, []).append(doc)
+    return groups
+
+
+def _section_id(audit: str) -> str:
+    return "sec-" + "".join(ch if ch.isalnum() else "-" for ch in audit.lower())
+
+
+def _provenance(env: jinja2.Environment, doc: ResultsDocument, index: int) -> Markup:
+    p = doc.provenance
+    facts = [
+        ("signature", doc.signature),
+        ("audit", doc.audit),
+        ("results format", str(doc.format_version)),
+        ("sovaudit version", p.sovaudit_version),
+        ("git revision", p.git_revision),
+        ("python", p.python),
+        ("platform", p.platform),
+        ("command", " ".join(p.command) if p.command else tables.MISSING),
+        ("created at", p.created_at),
+        ("rows", f"{len(doc.rows):,}"),
+    ]
+    html = env.get_template("provenance.html.j2").render(
+        anchor=doc_anchor(index),
+        index=index,
+        audit=doc.audit,
+        facts=facts,
+        settings=key_values(doc.settings),
+        packages=key_values(p.packages),
+    )
+    return Markup(html)
+
+
+ASSET_COLUMNS = [
+    Column("name", "name", "text"),
+    Column("kind", "kind", "text", select=True),
+    Column("version", "version", "text"),
+    Column("sha256_short", "sha256", "text", title="first 12 hex digits of the SHA-256"),
+    Column("license", "license", "text", select=True),
+    Column("origin", "origin", "text"),
+    Column("used_by", "used by", "text", title="documents (numbered as in Provenance) that use the asset"),
+]
+
+
+def asset_rows(docs: Sequence[ResultsDocument]) -> list[dict[str, Any]]:
+    """The union of all documents' assets (one row per name, version and hash), sorted by name."""
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for i, doc in enumerate(docs, start=1):
+        for a in doc.provenance.assets:
+            rec = a if isinstance(a, AssetRecord) else AssetRecord.model_validate(a)
+            key = (rec.name, rec.version, rec.sha256)
+            row = seen.setdefault(
+                key,
+                {**rec.model_dump(), "sha256_short": rec.sha256[:12], "docs": []},
+            )
+            if i not in row["docs"]:
+                row["docs"].append(i)
+    rows = sorted(seen.values(), key=lambda r: (r["name"], r["version"], r["sha256"]))
+    for row in rows:
+        row["used_by"] = ", ".join(str(i) for i in row.pop("docs"))
+    return rows
+
+
+def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
+    """Render results documents into one self-contained HTML page (a string)."""
+    if not docs:
+        raise SovauditError("no results documents to report on", "pass at least one results.json")
+    env = make_env()
+    sections = []
+    for audit, group in _group(docs).items():
+        module = section_for(audit)
+        name = f"{audit}" if module.__name__ == GENERIC else str(getattr(module, "TITLE", audit))
+        sections.append({"id": _section_id(audit), "title": name, "html": Markup(module.render(group, env))})
+    script = _static("report.js")
+    doc_list = [
+        {"audit": d.audit, "signature": d.signature, "anchor": doc_anchor(i)}
+        for i, d in enumerate(docs, start=1)
+    ]
+    return env.get_template("page.html.j2").render(
+        title=title,
+        version=__version__,
+        docs=doc_list,
+        audits=list(_group(docs)),
+        sections=sections,
+        provenance=[_provenance(env, d, i) for i, d in enumerate(docs, start=1)],
+        assets=data_table("assets-table", asset_rows(docs), ASSET_COLUMNS, caption="assets"),
+        css=Markup(_static("report.css")),
+        js=Markup(script),
+        csp=_csp(script),
+    )
+
+
+def load_documents(paths: Iterable[str | Path]) -> list[ResultsDocument]:
+    """Load results documents from files or folders holding a ``results.json`` (duplicates once)."""
+    docs, seen = [], set()
+    for path in paths:
+        p = Path(path)
+        resolved = (p / "results.json" if p.is_dir() else p).resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        docs.append(load_results(p))
+    if not docs:
+        raise SovauditError(
+            "no results documents given", "pass one or more results.json files or their folders"
+        )
+    return docs
+
+
+def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
+    """Load results documents, render the report and write it atomically to ``out``; return its path."""
+    out = Path(out)
+    if out.is_dir():
+        raise SovauditError(f"--out {out} is a folder", "pass a file path such as report.html")
+    html = render_report(load_documents(paths))
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise SovauditError(
+            f"cannot write the report to {out}: {exc.strerror or exc}", "pass a writable --out path"
+        ) from exc
+    return out

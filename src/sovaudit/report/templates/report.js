@@ -1,0 +1,78 @@
+(function () {
+  "use strict";
+  function key(td) {
+    var s = td.getAttribute("data-sort");
+    return s === null ? td.textContent.trim() : s;
+  }
+  function sortTable(table, index, th) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    var keys = rows.map(function (r) { return key(r.cells[index]); });
+    var numeric = keys.every(function (k) { return k === "" || isFinite(Number(k)); });
+    var order = rows.map(function (r, i) { return i; });
+    order.sort(function (a, b) {
+      var x = keys[a], y = keys[b];
+      if (x === "" && y !== "") return 1;
+      if (y === "" && x !== "") return -1;
+      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+      if (c === 0) return a - b;
+      return asc ? c : -c;
+    });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    var frag = document.createDocumentFragment();
+    order.forEach(function (i) { frag.appendChild(rows[i]); });
+    body.appendChild(frag);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+      th.classList.add("sort");
+      th.tabIndex = 0;
+      th.title = "Sort by this column";
+      var go = function () { sortTable(table, i, th); };
+      th.addEventListener("click", go);
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); go(); }
+      });
+    });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".controls[data-for]"), function (box) {
+    var table = document.getElementById(box.getAttribute("data-for"));
+    if (!table) return;
+    box.hidden = false;
+    var text = box.querySelector("input.filter-text");
+    var selects = Array.prototype.slice.call(box.querySelectorAll("select.filter-select"));
+    var count = box.querySelector(".count");
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    function apply() {
+      var q = text ? text.value.trim().toLowerCase() : "";
+      var shown = 0;
+      rows.forEach(function (r) {
+        var ok = !q || r.textContent.toLowerCase().indexOf(q) !== -1;
+        selects.forEach(function (s) {
+          var col = Number(s.getAttribute("data-col"));
+          if (ok && s.value && r.cells[col].textContent.trim() !== s.value) ok = false;
+        });
+        r.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      if (count) count.textContent = shown + " of " + rows.length + " rows";
+    }
+    if (text) text.addEventListener("input", apply);
+    selects.forEach(function (s) { s.addEventListener("change", apply); });
+    apply();
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("select.pick-block"), function (sel) {
+    var root = document.getElementById(sel.getAttribute("data-for"));
+    if (!root) return;
+    sel.parentNode.hidden = false;
+    var blocks = Array.prototype.slice.call(root.querySelectorAll("[data-block]"));
+    function apply() {
+      blocks.forEach(function (b) { b.hidden = !!sel.value && b.getAttribute("data-block") !== sel.value; });
+    }
+    sel.addEventListener("change", apply);
+    apply();
+  });
+})();
