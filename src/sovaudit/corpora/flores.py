@@ -1,0 +1,224 @@
+"""FLORES-200 (plain-text folder) and FLORES+ (parquet folder, or the hub when the user names it) readers.
+
+FLORES-200 layout: ``<DIR>/dev/<code>.dev`` and ``<DIR>/devtest/<code>.devtest`` (codes like ``swh_Latn``), one
+sentence per line, line *i* of every language the same sentence; ``<DIR>`` may also be the parent holding
+``flores200_dataset/``. Segment ids are ``<split>:<line index>`` (``devtest:0``).
+
+FLORES+ layout: ``<DIR>/dev/*.parquet`` and ``<DIR>/devtest/*.parquet`` with columns ``id``, ``iso_639_3``,
+``iso_15924``, ``glottocode`` and ``text`` (one file per language, or several languages in one file). Languages
+are keyed ``<iso_639_3>_<iso_15924>`` (``swh_Latn``), with ``_<glottocode>`` appended when one code has several
+varieties (``apc_Arab_nort3139``). Segment ids are ``<split>:<id>``. A file without those columns is read as
+one language named by its file stem.
+
+A language with fewer lines than the others keeps the lines that align (line *i* is sentence *i*) and a note
+says so; nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..errors import SovauditError, require
+from .base import ParallelCorpus
+from .readers import read_lines
+
+SPLITS = ("dev", "devtest")
+FLORES_LICENSE = "CC-BY-SA-4.0"
+
+
+def _check_split(split: str) -> str:
+    if split not in SPLITS:
+        raise SovauditError(f"unknown FLORES split '{split}'", "use dev or devtest, e.g. flores200:DIR@dev")
+    return split
+
+
+def _flores200_root(folder: Path) -> Path:
+    if not folder.exists():
+        raise SovauditError(f"corpus folder not found: {folder}", "check the path given to --corpus flores200:DIR")
+    if not folder.is_dir():
+        raise SovauditError(f"{folder} is a file, not a FLORES-200 folder", "point at the folder holding dev/ and devtest/")
+    for cand in (folder, folder / "flores200_dataset"):
+        if any((cand / s).is_dir() for s in SPLITS):
+            return cand
+    raise SovauditError(
+        f"{folder} is not in the FLORES-200 layout (no dev/ or devtest/ folder inside)",
+        "point at the folder holding dev/<code>.dev and devtest/<code>.devtest (or its parent flores200_dataset/)",
+    )
+
+
+def read_flores200(folder: Path, split: str = "devtest") -> ParallelCorpus:
+    """Read one split of a FLORES-200 folder into a :class:`ParallelCorpus`."""
+    _check_split(split)
+    root = _flores200_root(Path(folder))
+    split_dir = root / split
+    files = sorted(split_dir.glob(f"*.{split}")) if split_dir.is_dir() else []
+    if not files:
+        raise SovauditError(
+            f"{split_dir} holds no <code>.{split} files",
+            f"check the folder, or choose the other split with flores200:{folder}@{'dev' if split == 'devtest' else 'devtest'}",
+        )
+    lines: dict[str, list[str]] = {}
+    for path in files:
+        code = path.name[: -len(split) - 1]
+        got = read_lines(path)
+        if not any(line.strip() for line in got):
+            raise SovauditError(f"{path} is empty", "restore the file from the FLORES-200 archive, or remove it")
+        lines[code] = got
+    return _aligned_lines(lines, split, name=f"flores200@{split}", origin=str(root))
+
+
+def _aligned_lines(lines: dict[str, list[str]], split: str, name: str, origin: str) -> ParallelCorpus:
+    counts = Counter(len(v) for v in lines.values())
+    n = max(counts)  # the full length: the longest language (line i is sentence i in every file)
+    notes = []
+    majority = counts.most_common(1)[0][0]
+    for code in sorted(lines):
+        if len(lines[code]) != n:
+            notes.append(
+                f"{name}: {code} has {len(lines[code])} lines, others up to {n}"
+                f" (most have {majority}); only its first {len(lines[code])} segments are aligned"
+            )
+    ids = tuple(f"{split}:{i}" for i in range(n))
+    texts = {code: {ids[i]: line for i, line in enumerate(v) if line.strip()} for code, v in lines.items()}
+    for code, v in lines.items():
+        blank = sum(1 for line in v if not line.strip())
+        if blank:
+            notes.append(f"{name}: {code} has {blank} blank lines (those segments count as missing)")
+    return ParallelCorpus(
+        name=name,
+        segment_ids=ids,
+        texts=texts,
+        license=FLORES_LICENSE,
+        origin=origin,
+        version="",
+        language_meta={},
+        notes=tuple(notes),
+    )
+
+
+# -- FLORES+ ------------------------------------------------------------------------------------
+
+_FLORES_PLUS_COLUMNS = ("iso_639_3", "iso_15924", "text")
+
+
+def read_floresplus(source: str | Path, split: str = "devtest") -> ParallelCorpus:
+    """Read a FLORES+ split from a local parquet folder, or from the hub when ``source`` is a hub id."""
+    _check_split(split)
+    path = Path(source)
+    if path.exists():
+        return _floresplus_folder(path, split)
+    text = str(source)
+    if text.count("/") == 1 and not text.startswith((".", "/", "~")):
+        return _floresplus_hub(text, split)
+    raise SovauditError(
+        f"FLORES+ source not found: {source}",
+        "give a local folder holding dev/*.parquet and devtest/*.parquet, or a hub id such as owner/name",
+    )
+
+
+def _floresplus_folder(folder: Path, split: str) -> ParallelCorpus:
+    if not folder.is_dir():
+        raise SovauditError(f"{folder} is a file, not a FLORES+ folder", "point at the folder holding dev/ and devtest/")
+    split_dir = folder / split
+    files = sorted(split_dir.rglob("*.parquet")) if split_dir.is_dir() else []
+    if not files:
+        raise SovauditError(
+            f"{folder} is not in the FLORES+ layout (no {split}/*.parquet files)",
+            "point at the folder holding dev/*.parquet and devtest/*.parquet",
+        )
+    pq = require("pyarrow.parquet", "corpus")
+    rows: list[dict[str, Any]] = []
+    for path in files:
+        try:
+            table = pq.read_table(path)  # type: ignore[attr-defined]
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise SovauditError(f"{path} is not a readable parquet file ({exc})", "re-download the FLORES+ files") from exc
+        cols = set(table.column_names)
+        if "text" not in cols:
+            raise SovauditError(f"{path} has no 'text' column", "FLORES+ files carry columns id, iso_639_3, iso_15924, text")
+        data = table.to_pydict()
+        n = table.num_rows
+        if n == 0:
+            raise SovauditError(f"{path} is empty", "restore the file from the FLORES+ release, or remove it")
+        for i in range(n):
+            rows.append(
+                {
+                    "id": data["id"][i] if "id" in cols else i,
+                    "iso": data["iso_639_3"][i] if "iso_639_3" in cols else None,
+                    "script": data["iso_15924"][i] if "iso_15924" in cols else None,
+                    "glotto": data["glottocode"][i] if "glottocode" in cols else None,
+                    "text": data["text"][i],
+                    "stem": path.stem,
+                }
+            )
+    return _from_rows(rows, split, name=f"floresplus@{split}", origin=str(folder))
+
+
+def _floresplus_hub(hub_id: str, split: str) -> ParallelCorpus:
+    datasets = require("datasets", "hub")
+    try:
+        ds = datasets.load_dataset(hub_id, split=split)  # type: ignore[attr-defined]
+    except Exception as exc:  # network, auth, unknown id: one line
+        raise SovauditError(
+            f"could not load FLORES+ '{hub_id}' ({split}) from the hub: {type(exc).__name__}",
+            "check the id and that you are online and logged in, or download it and pass the folder",
+        ) from exc
+    rows = [
+        {
+            "id": r.get("id", i),
+            "iso": r.get("iso_639_3"),
+            "script": r.get("iso_15924"),
+            "glotto": r.get("glottocode"),
+            "text": r["text"],
+            "stem": hub_id,
+        }
+        for i, r in enumerate(ds)
+    ]
+    return _from_rows(rows, split, name=f"floresplus@{split}", origin=hub_id)
+
+
+def _from_rows(rows: list[dict[str, Any]], split: str, name: str, origin: str) -> ParallelCorpus:
+    def base_key(r: dict[str, Any]) -> str:
+        if r["iso"] and r["script"]:
+            return f"{r['iso']}_{r['script']}"
+        return str(r["iso"] or r["stem"])
+
+    varieties: dict[str, set[Any]] = {}
+    for r in rows:
+        varieties.setdefault(base_key(r), set()).add(r["glotto"])
+    texts: dict[str, dict[str, str]] = {}
+    meta: dict[str, dict[str, object]] = {}
+    notes: list[str] = []
+    for r in rows:
+        key = base_key(r)
+        if len(varieties[key]) > 1 and r["glotto"]:
+            key = f"{key}_{r['glotto']}"
+        seg = f"{split}:{r['id']}"
+        lang = texts.setdefault(key, {})
+        if seg in lang:
+            notes.append(f"{name}: {key} has segment {r['id']} twice; the first is kept")
+            continue
+        if r["text"] is not None and str(r["text"]).strip():
+            lang[seg] = str(r["text"])
+        meta.setdefault(key, {"iso639_3": r["iso"], "script": r["script"], "glottocode": r["glotto"]})
+    all_ids = {s for lang in texts.values() for s in lang}
+    ids = tuple(sorted(all_ids, key=lambda s: _id_key(s.split(":", 1)[1])))
+    for key in sorted(texts):
+        if len(texts[key]) < len(ids):
+            notes.append(f"{name}: {key} has {len(texts[key])} of {len(ids)} segments")
+    return ParallelCorpus(
+        name=name,
+        segment_ids=ids,
+        texts=texts,
+        license=FLORES_LICENSE,
+        origin=origin,
+        version="",
+        language_meta=meta,
+        notes=tuple(notes),
+    )
+
+
+def _id_key(raw: str) -> tuple[int, int, str]:
+    return (0, int(raw), "") if raw.lstrip("-").isdigit() else (1, 0, raw)

@@ -1,0 +1,35 @@
+"""Small helpers shared by the corpus readers: strict UTF-8 reading with errors that say where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import SovauditError
+
+
+def read_utf8(path: Path) -> str:
+    """The text of ``path`` decoded as UTF-8 (a BOM is dropped); errors name the file and the byte offset."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SovauditError(f"file not found: {path}", "check the path and the corpus layout") from exc
+    except IsADirectoryError as exc:
+        raise SovauditError(f"{path} is a folder, not a file", "point at the file itself") from exc
+    except OSError as exc:
+        raise SovauditError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SovauditError(
+            f"{path} is not UTF-8 (invalid byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
+            "convert the file to UTF-8, e.g. with: iconv -f <encoding> -t UTF-8",
+        ) from exc
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a one-segment-per-line file, without line ends (a final newline adds no line)."""
+    text = read_utf8(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]
