@@ -10,6 +10,7 @@ model, a dataset or a user is escaped.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -190,7 +191,8 @@ def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
         tmp.write_text(html, encoding="utf-8")
         os.replace(tmp, out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise SovauditError(
             f"cannot write the report to {out}: {exc.strerror or exc}", "pass a writable --out path"
         ) from exc

@@ -224,11 +224,7 @@ def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
     ref = str(summary.get("reference") or doc.settings.get("reference") or "")
     present = {k for r in rows for k, v in r.items() if v not in (None, "")}
     columns = [c for c in ROW_COLUMNS if c.key in ALWAYS or c.key in present]
-    medians = [
-        (t, float(tsum[t]["median_premium"]))
-        for t in toks
-        if is_number((tsum.get(t) or {}).get("median_premium"))
-    ]
+    medians = [(t, m) for t in toks if (m := _num(_mapping(tsum.get(t)).get("median_premium"))) is not None]
     countries = _mapping(summary.get("countries"))
     langs = _mapping(summary.get("languages"))
     return {
