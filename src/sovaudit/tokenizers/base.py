@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 
@@ -23,3 +27,40 @@ class Tokenizer(Protocol):
     def count_fallback(self, ids: list[int]) -> int:
         """How many of ``ids`` are unknown-token or byte-fallback tokens (0 for byte-level BPE)."""
         ...
+
+
+@dataclass(frozen=True)
+class TokenizerInfo:
+    """Where a tokenizer came from: shown in provenance and reports.
+
+    ``kind`` is ``bundled`` (a catalogue asset), ``local`` (a file the user pointed at) or ``baseline``.
+    """
+
+    kind: str
+    format: str
+    description: str = ""
+    asset: str = ""
+    member: str = ""
+    version: str = ""
+    license: str = ""
+    origin: str = ""
+    path: str = ""
+    pattern: str = ""
+
+
+def encode_batch(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
+    """Token ids of each text, using the adapter's batched (multi-threaded) path when it has one."""
+    batch = getattr(tokenizer, "encode_batch", None)
+    if callable(batch):
+        result: list[list[int]] = batch(list(texts))
+        return result
+    return [tokenizer.encode(t) for t in texts]
+
+
+def file_digest(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

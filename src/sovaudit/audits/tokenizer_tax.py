@@ -1,0 +1,279 @@
+"""The language tax of tokenizers: how many more tokens the same content costs in each language.
+
+Method (Petrov et al., NeurIPS 2023, "Language Model Tokenizers Introduce Unfairness Between Languages",
+``compute/compute_tokenizations.py``): join all of a language's segments with a single space, tokenize the
+joined text once with no special tokens, and divide its token count by the reference language's count on the
+same content. Here "the same content" is explicit: for each language we use the segments it shares with the
+reference (``ParallelCorpus.aligned(lang, ref)``) and tokenize the reference's text of exactly those
+segments, so a partial translation is compared with the matching part of the reference, never dropped.
+
+Everything below :class:`TaxCounts` is a pure function of summable counts; :class:`TokenizerTaxAudit` plans
+the tokenizer x language work, batches it through the tokenizer libraries and reduces it to a results
+document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from ..corpora.base import ParallelCorpus
+from ..errors import SovauditError
+from ..tokenizers.base import Tokenizer, encode_batch
+
+AUDIT = "tokenizers"
+DEFAULT_CONTEXT_TOKENS = 8192
+BATCH = 24  # languages per library call: large enough to keep every core busy, small enough for progress
+ROW_COLUMNS = [
+    "tokenizer",
+    "language",
+    "language_name",
+    "iso639_3",
+    "script",
+    "segments",
+    "coverage",
+    "tokens",
+    "bytes",
+    "chars",
+    "tokens_per_byte",
+    "tokens_per_char",
+    "premium",
+    "fallback_tokens",
+    "fallback_fraction",
+    "relative_price",
+    "context_chars",
+    "ref_tokens",
+]
+
+
+@dataclass(frozen=True)
+class TaxCounts:
+    """Summable counts for one tokenizer x language (the language's text and the reference's same segments).
+
+    ``ref_segments`` counts the reference's segments in the measured shard (the denominator of coverage).
+    """
+
+    segments: int = 0
+    ref_segments: int = 0
+    tokens: int = 0
+    bytes: int = 0
+    chars: int = 0
+    fallback_tokens: int = 0
+    ref_tokens: int = 0
+
+    def __add__(self, other: TaxCounts) -> TaxCounts:
+        return TaxCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def to_dict(self) -> dict[str, int]:
+        """Plain-JSON form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TaxCounts:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{f.name: int(data.get(f.name, 0)) for f in fields(cls)})
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def premium(c: TaxCounts) -> float | None:
+    """Tokens for the language / tokens for the reference on the same segments (None if undefined)."""
+    return _ratio(c.tokens, c.ref_tokens)
+
+
+def context_chars(c: TaxCounts, context_tokens: int) -> float | None:
+    """Characters of this language that a context of ``context_tokens`` tokens holds."""
+    return _ratio(context_tokens * c.chars, c.tokens)
+
+
+def metrics(c: TaxCounts, context_tokens: int = DEFAULT_CONTEXT_TOKENS) -> dict[str, Any]:
+    """All row metrics of one tokenizer x language, from its counts alone."""
+    p = premium(c)
+    return {
+        "segments": c.segments,
+        "coverage": _ratio(c.segments, c.ref_segments),
+        "tokens": c.tokens,
+        "bytes": c.bytes,
+        "chars": c.chars,
+        "tokens_per_byte": _ratio(c.tokens, c.bytes),
+        "tokens_per_char": _ratio(c.tokens, c.chars),
+        "premium": p,
+        "fallback_tokens": c.fallback_tokens,
+        "fallback_fraction": _ratio(c.fallback_tokens, c.tokens),
+        "relative_price": p,
+        "context_chars": context_chars(c, context_tokens),
+        "ref_tokens": c.ref_tokens,
+    }
+
+
+# -- planning: the texts to tokenize ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageText:
+    """One language's joined text over the segments it shares with the reference."""
+
+    language: str
+    text: str
+    segment_ids: tuple[str, ...]
+    ref_segments: int
+
+    @property
+    def bytes(self) -> int:
+        """UTF-8 bytes of the text."""
+        return len(self.text.encode("utf-8"))
+
+
+def join_segments(segments: Sequence[str]) -> str:
+    """Petrov et al.'s joining: all segments separated by a single space."""
+    return " ".join(segments)
+
+
+def plan_texts(
+    corpus: ParallelCorpus, languages: Sequence[str], reference: str, skip_empty: bool = False
+) -> tuple[list[LanguageText], dict[tuple[str, ...], str], list[str]]:
+    """The text to tokenize per language, the reference text per distinct segment set, and notes.
+
+    Raises for a missing or empty reference, and for a language with no text in common with the reference
+    (unless ``skip_empty``: then it is left out with a note).
+    """
+    if not corpus.has(reference):
+        raise SovauditError(
+            f"reference language '{reference}' is not in corpus {corpus.name}",
+            "pass --reference with a code the corpus has (e.g. eng for UDHR, eng_Latn for FLORES-200)",
+        )
+    ref_ids = tuple(corpus.aligned(reference))
+    if not ref_ids:
+        raise SovauditError(
+            f"reference language '{reference}' has no text in corpus {corpus.name}",
+            "pick another --reference",
+        )
+    notes: list[str] = []
+    plans: list[LanguageText] = []
+    refs: dict[tuple[str, ...], str] = {}
+    for lang in dict.fromkeys(languages):
+        ids = tuple(corpus.aligned(lang, reference))
+        if not ids:
+            if not skip_empty:
+                raise SovauditError(
+                    f"language '{lang}' shares no text with the reference '{reference}' in {corpus.name}",
+                    "leave it out, or pick a reference that shares segments with it",
+                )
+            notes.append(f"{lang}: no text shared with the reference {reference}; left out")
+            continue
+        if len(ids) < len(ref_ids):
+            notes.append(
+                f"{lang}: partial ({len(ids)} of {len(ref_ids)} reference segments); premium measured on "
+                "those segments only, against the reference's text of the same segments"
+            )
+        plans.append(LanguageText(lang, join_segments(corpus.segments(lang, ids)), ids, len(ref_ids)))
+        if ids not in refs:
+            refs[ids] = join_segments(corpus.segments(reference, ids))
+    return plans, refs, notes
+
+
+# -- measuring -----------------------------------------------------------------------------------------
+
+
+def count_tokens(tokenizer: Tokenizer, texts: Sequence[str]) -> list[tuple[int, int]]:
+    """``(tokens, fallback tokens)`` of each text, encoded in one batch."""
+    return [(len(ids), tokenizer.count_fallback(ids)) for ids in encode_batch(tokenizer, texts)]
+
+
+def measure(
+    tokenizer: Tokenizer, plans: Sequence[LanguageText], refs: dict[tuple[str, ...], str], batch: int = BATCH
+) -> Iterator[tuple[str, TaxCounts]]:
+    """Counts per language for one tokenizer, yielded language by language (in batches of ``batch``)."""
+    keys = list(refs)
+    ref_tokens = {
+        k: n for k, (n, _) in zip(keys, count_tokens(tokenizer, [refs[k] for k in keys]), strict=True)
+    }
+    for start in range(0, len(plans), batch):
+        chunk = plans[start : start + batch]
+        counted = count_tokens(tokenizer, [p.text for p in chunk])
+        for plan, (tokens, fallback) in zip(chunk, counted, strict=True):
+            yield (
+                plan.language,
+                TaxCounts(
+                    segments=len(plan.segment_ids),
+                    ref_segments=plan.ref_segments,
+                    tokens=tokens,
+                    bytes=plan.bytes,
+                    chars=len(plan.text),
+                    fallback_tokens=fallback,
+                    ref_tokens=ref_tokens[plan.segment_ids],
+                ),
+            )
+
+
+def measure_all(
+    tokenizers: Sequence[Tokenizer],
+    plans: Sequence[LanguageText],
+    refs: dict[tuple[str, ...], str],
+    batch: int = BATCH,
+) -> Iterator[tuple[str, str, TaxCounts]]:
+    """``(tokenizer, language, counts)`` for every pair, tokenizer by tokenizer."""
+    for tok in tokenizers:
+        for lang, counts in measure(tok, plans, refs, batch):
+            yield tok.name, lang, counts
+
+
+# -- the audit -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaxSpec:
+    """Settings of one tokenizer audit run."""
+
+    reference: str
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
+    languages: tuple[str, ...] = ()  # empty: every language of the corpus
+    skip_empty: bool = True  # leave out (with a note) languages with no text shared with the reference
+    countries: tuple[str, ...] | None = None  # per-country view; None: every country an audited language has
+    batch: int = BATCH
+
+
+class TokenizerTaxAudit:
+    """Plans tokenizer x language work over a corpus, measures it and reduces it to a results document."""
+
+    def __init__(self, corpus: ParallelCorpus, tokenizers: Sequence[Tokenizer], spec: TaxSpec) -> None:
+        if not tokenizers:
+            raise SovauditError("no tokenizer to audit", "pass at least one --tokenizer")
+        names = [t.name for t in tokenizers]
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            raise SovauditError(f"tokenizer named twice: {', '.join(dup)}", "pass each --tokenizer once")
+        if spec.context_tokens <= 0:
+            raise SovauditError(
+                f"--context-tokens must be positive, not {spec.context_tokens}", "pass e.g. 8192"
+            )
+        self.corpus = corpus
+        self.tokenizers = list(tokenizers)
+        self.spec = spec
+        languages = list(spec.languages) or corpus.languages
+        if spec.reference not in languages:
+            languages = [spec.reference, *languages]
+        self.plans, self.refs, self.notes = plan_texts(corpus, languages, spec.reference, spec.skip_empty)
+
+    @property
+    def total(self) -> int:
+        """Number of tokenizer x language pairs."""
+        return len(self.tokenizers) * len(self.plans)
+
+    def counts(self, progress: bool = True) -> dict[tuple[str, str], TaxCounts]:
+        """Counts for every (tokenizer, language) pair."""
+        pairs = measure_all(self.tokenizers, self.plans, self.refs, self.spec.batch)
+        if progress:
+            from ..progress import track
+
+            pairs = track(pairs, "tokenizing", total=self.total)
+        return {(tok, lang): c for tok, lang, c in pairs}
+
+    def run(self, progress: bool = True) -> Any:
+        """Measure everything and return the :class:`~sovaudit.results.ResultsDocument`."""
+        from .tokenizer_tax_doc import build_document
+
+        return build_document(self, self.counts(progress))

@@ -1,0 +1,57 @@
+"""Hugging Face ``tokenizers`` (``tokenizer.json``), encoded with ``add_special_tokens=False``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import SovauditError, require
+from .base import TokenizerInfo, file_digest
+
+
+class HFTokenizer:
+    """A ``tokenizers.Tokenizer`` from a ``tokenizer.json``; counts ``<0xNN>`` byte-fallback and unk."""
+
+    def __init__(self, name: str, path: Path, info: TokenizerInfo) -> None:
+        tk = require("tokenizers", "tokenizers")
+        try:
+            self._tok: Any = tk.Tokenizer.from_file(str(path))  # type: ignore[attr-defined]
+        except Exception as exc:  # tokenizers raises a bare Exception on malformed files
+            raise SovauditError(
+                f"{path} is not a Hugging Face tokenizer.json ({str(exc).splitlines()[0][:120]})",
+                "pass a tokenizer.json saved by the tokenizers library",
+            ) from exc
+        self.name = name
+        self.digest = file_digest(path)
+        self.info = info
+        self._fallback = _fallback_ids(self._tok)
+        self._fast = hasattr(self._tok, "encode_batch_fast")
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text`` without BOS/EOS or other template tokens."""
+        ids: list[int] = self._tok.encode(text, add_special_tokens=False).ids
+        return ids
+
+    def encode_batch(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of each text, encoded in parallel by the library."""
+        fn = self._tok.encode_batch_fast if self._fast else self._tok.encode_batch
+        return [enc.ids for enc in fn(texts, add_special_tokens=False)]
+
+    def count_fallback(self, ids: list[int]) -> int:
+        """Number of byte-fallback (``<0xNN>``) and unknown tokens in ``ids``."""
+        if not self._fallback:
+            return 0
+        fb = self._fallback
+        return sum(1 for i in ids if i in fb)
+
+
+def _fallback_ids(tok: Any) -> frozenset[int]:
+    """Ids of the unk token and, for models with ``byte_fallback``, of the 256 ``<0xNN>`` byte pieces."""
+    model = tok.model
+    ids: set[int | None] = set()
+    unk = getattr(model, "unk_token", None)
+    if isinstance(unk, str):
+        ids.add(tok.token_to_id(unk))
+    if getattr(model, "byte_fallback", False):
+        ids.update(tok.token_to_id(f"<0x{b:02X}>") for b in range(256))
+    return frozenset(i for i in ids if i is not None)
