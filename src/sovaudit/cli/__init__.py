@@ -14,6 +14,7 @@ from .app import app
 # Each command module registers itself on ``app`` when imported.
 from . import assets_cmd  # noqa: E402,F401  isort: skip
 from . import report_cmd  # noqa: E402,F401  isort: skip
+from . import corpora_cmd  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,49 @@
+"""``sovaudit corpora languages [SPEC]``: the languages of a corpus, with names, segments and coverage."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..corpora import SPEC_HELP, language_aliases, load_corpus, select_languages
+from ..languages import is_known, resolve
+from .app import app
+
+corpora_app = typer.Typer(help="Parallel corpora: UDHR, FLORES-200, FLORES+, TSV/JSONL.", no_args_is_help=True)
+app.add_typer(corpora_app, name="corpora")
+
+
+@corpora_app.command("languages")
+def languages(
+    spec: str = typer.Argument("udhr", help="Corpus spec: " + SPEC_HELP),
+    language: list[str] = typer.Option(None, "--language", "-l", help="Only these languages (any code form)."),
+    country: str = typer.Option(None, "--country", help="Only the languages of this country (ISO 3166-1, e.g. KE)."),
+    reference: str = typer.Option("eng", "--reference", help="Reference language, always included."),
+) -> None:
+    """List a corpus's language codes, names, segments and coverage (1.0 = fully parallel)."""
+    corpus = load_corpus(spec)
+    notes: list[str] = list(corpus.notes)
+    if language or country:
+        corpus, picked = select_languages(corpus, language, country, reference)
+        notes += picked
+    aliases = language_aliases(corpus)
+    table = Table(title=f"{corpus.name}: {len(corpus.languages)} languages, {len(corpus.segment_ids)} segments")
+    for col in ("code", "language", "BCP-47", "name in corpus", "segments", "coverage"):
+        table.add_column(col, justify="right" if col in ("segments", "coverage") else "left")
+    for code in corpus.languages:
+        ident = aliases.get(code, code)
+        lang = resolve(ident) if is_known(ident) else None
+        meta_name = str(corpus.language_meta.get(code, {}).get("name") or "")
+        table.add_row(
+            code,
+            lang.name if lang else "?",
+            lang.tag if lang else "?",
+            meta_name,
+            str(len(corpus.segments(code))),
+            f"{corpus.coverage(code):.2f}",
+        )
+    console = Console()
+    console.print(table)
+    for note in notes:
+        Console(stderr=True).print(f"note: {note}", markup=False, highlight=False)
