@@ -1,0 +1,136 @@
+"""The written report in headless Chromium: it renders, makes no network request, and planted markup is text.
+
+Set SOVAUDIT_SCREENSHOT_DIR to keep the screenshots for a look.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cdp_client import Browser, find_chromium
+from report_docs import EVIL, make_tokenizer_doc
+
+from sovaudit.report import write_report
+from sovaudit.results import ResultsDocument, write_results
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = find_chromium()
+IMG = '<img src="x" onerror="document.title=\'pwned\'">'
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or `make browser`)")
+    b = Browser(CHROMIUM, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("report")
+    doc = make_tokenizer_doc(notes=[f"language {EVIL} has 30 of 31 segments", f"an image: {IMG}"])
+    other = ResultsDocument(audit="opinions", signature="s", rows=[{"item": IMG, "score": 0.5}])
+    paths = [write_results(doc, root / "tok"), write_results(other, root / "op")]
+    return write_report(paths, root / "report.html")
+
+
+def screenshot(browser: Browser, session: str, name: str, tmp_path: Path) -> Path:
+    data = base64.b64decode(
+        browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session)[
+            "data"
+        ]
+    )
+    folder = Path(os.environ.get("SOVAUDIT_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def test_report_renders_offline_and_planted_script_is_text(
+    browser: Browser, report: Path, tmp_path: Path
+) -> None:
+    url = report.resolve().as_uri()
+    session = browser.open_page(url)
+    js = browser.evaluate
+
+    assert js(session, "document.querySelectorAll('table').length") >= 8
+    assert js(session, "document.querySelectorAll('#tok1-rows tbody tr').length") == 9
+    assert js(session, "document.querySelectorAll('svg.chart').length") == 3
+    assert js(session, "document.querySelectorAll('script').length") == 1
+    assert js(session, "document.querySelectorAll('img').length") == 0
+    assert js(session, "document.title") == "sovaudit report"
+    body = js(session, "document.body.innerText")
+    assert EVIL in body and IMG in body  # shown as text
+    assert "Language tax of tokenizers" in body
+
+    # the page's own script ran (the CSP admits it by hash) and its controls work
+    assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').hidden") is False
+    premium_col = js(
+        session, "[...document.querySelectorAll('#tok1-rows th')].findIndex(t => t.textContent === 'premium')"
+    )
+    assert premium_col >= 0
+    first_premium = f"document.querySelector('#tok1-rows tbody tr').cells[{premium_col}].textContent"
+    js(session, f"document.querySelectorAll('#tok1-rows th')[{premium_col}].click()")
+    assert js(session, first_premium) == "1.00×"
+    js(session, f"document.querySelectorAll('#tok1-rows th')[{premium_col}].click()")
+    assert js(session, first_premium) == "15.20×"  # descending: gpt2 on the planted language
+    visible = "[...document.querySelectorAll('#tok1-rows tbody tr')].filter(r => !r.hidden).length"
+    js(
+        session,
+        "const s = document.querySelector('.controls[data-for=\"tok1-rows\"] select.filter-select');"
+        "s.value = 'gpt2'; s.dispatchEvent(new Event('change'))",
+    )
+    assert js(session, visible) == 3
+    js(
+        session,
+        "const q = document.querySelector('.controls[data-for=\"tok1-rows\"] input.filter-text');"
+        "q.value = 'swahili'; q.dispatchEvent(new Event('input'))",
+    )
+    assert js(session, visible) == 1
+    js(
+        session,
+        "const c = document.querySelector('select.pick-block'); c.value = 'KE';"
+        "c.dispatchEvent(new Event('change'))",
+    )
+    assert js(session, "document.getElementById('tok1-country-MM').hidden") is True
+    assert js(session, "document.getElementById('tok1-country-KE').hidden") is False
+
+    shot = screenshot(browser, session, "report.png", tmp_path)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+    requested = [
+        e["params"]["request"]["url"] for e in browser.session_events(session, "Network.requestWillBeSent")
+    ]
+    assert requested == [url], f"the report made network requests: {requested}"
+    assert not browser.session_events(session, "Page.javascriptDialogOpening"), "a planted script ran"
+    assert not browser.session_events(session, "Runtime.exceptionThrown")
+    assert js(session, "document.title") != "pwned"
+    console = [e["params"]["entry"]["text"] for e in browser.session_events(session, "Log.entryAdded")]
+    assert not [c for c in console if "Content Security Policy" in c or "Refused" in c], console
+
+
+def test_report_reads_with_javascript_off(browser: Browser, report: Path, tmp_path: Path) -> None:
+    url = report.resolve().as_uri()
+    session = browser.open_page(url, javascript=False)
+    js = browser.evaluate
+    assert js(session, "document.querySelectorAll('#tok1-rows tbody tr').length") == 9
+    # the controls stay hidden (they need the script); every row and every country is shown
+    assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').hidden") is True
+    assert js(session, "[...document.querySelectorAll('#tok1-rows tbody tr')].every(r => !r.hidden)") is True
+    assert js(session, "document.getElementById('tok1-country-MM').hidden") is False
+    assert js(session, "document.querySelector('th').getAttribute('tabindex')") is None  # script did not run
+    screenshot(browser, session, "report-nojs.png", tmp_path)
+    requested = [
+        e["params"]["request"]["url"] for e in browser.session_events(session, "Network.requestWillBeSent")
+    ]
+    assert requested == [url]
