@@ -15,6 +15,9 @@ from .app import app
 from . import assets_cmd  # noqa: E402,F401  isort: skip
 from . import report_cmd  # noqa: E402,F401  isort: skip
 from . import corpora_cmd  # noqa: E402,F401  isort: skip
+from . import tokenizers_cmd  # noqa: E402,F401  isort: skip
+from . import corpus_cmd  # noqa: E402,F401  isort: skip
+from . import openness_cmd  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,153 @@
+"""The corpus language audit: plan shards, run them on an executor, reduce, write ``results.json``.
+
+Signature: ``corpus:<folder>@<fingerprint>|lid:<detector>-<version>|field:<text field>|ref:<world|CC>``
+(``|near:minhash64`` with near-duplicate estimation), then ``|v:<sovaudit version>``. The corpus
+fingerprint hashes each file's relative name, size and first and last 64 KiB (see
+:func:`~sovaudit.audits.corpus.readers.corpus_fingerprint`); a fastText detector's version is the first
+8 hex of its model file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ...errors import SovauditError
+from ...executors import ShardStore, WorkUnit, get_executor, run_units
+from ...results import ResultsDocument, make_provenance, write_results
+from ...signature import hashed, make_signature
+from .counts import CorpusCounts, merge_all
+from .lid import DEFAULT_LID, describe
+from .process import ShardSettings, process_unit
+from .readers import DEFAULT_MAX_LINE_BYTES, DEFAULT_SHARD_BYTES, corpus_fingerprint, discover, plan_shards
+from .reduce import build_rows
+
+PACKAGES = (
+    "pyarrow",
+    "zstandard",
+    "pycld2",
+    "py3langid",
+    "cld3-py",
+    "lingua-language-detector",
+    "fasttext-numpy2-wheel",
+    "datasketch",
+    "ray",
+    "numpy",
+    "langcodes",
+    "language-data",
+)
+
+
+@dataclass(frozen=True)
+class CorpusSpec:
+    """Everything a corpus audit run depends on."""
+
+    paths: tuple[str, ...]
+    out: str
+    lid: str = DEFAULT_LID
+    text_field: str = "text"
+    country: str | None = None
+    executor: str = "local"
+    workers: int = 1
+    address: str | None = None
+    shard_bytes: int = DEFAULT_SHARD_BYTES
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    lid_chars: int = 1000
+    near_dup: bool = False
+
+
+def plan_units(spec: CorpusSpec) -> tuple[list[WorkUnit], list[Path], ShardSettings]:
+    """The work units of a run (one per shard), the corpus files and the shard settings."""
+    if spec.shard_bytes <= 0 or spec.max_line_bytes <= 0 or spec.lid_chars <= 0:
+        raise SovauditError(
+            "shard size, line cap and LID characters must be positive", "pass positive values"
+        )
+    files = discover(list(spec.paths))
+    shards = plan_shards(files, spec.text_field, spec.shard_bytes)
+    lid = spec.lid if not Path(spec.lid).is_file() else str(Path(spec.lid).resolve())
+    settings = ShardSettings(lid, spec.text_field, spec.max_line_bytes, spec.lid_chars, spec.near_dup)
+    subject = hashlib.sha256(json.dumps(settings.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
+    units = [
+        WorkUnit("corpus", subject, sh.id, {"shard": sh.to_dict(), "settings": settings.to_dict()})
+        for sh in shards
+    ]
+    ids = [u.shard for u in units]
+    if len(set(ids)) != len(ids):  # two files with one name and one path hash cannot happen; be loud if so
+        raise SovauditError("two shards got the same id", "report this as a bug")
+    return units, files, settings
+
+
+def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]) -> str:
+    """The run's signature string (format fixed by a test)."""
+    root = Path(os.path.commonpath([str(f.parent) for f in files]))
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in (root.name or "corpus"))
+    parts = [
+        ("corpus", hashed(name, corpus_fingerprint(files))),
+        ("lid", f"{detector[0]}-{detector[1]}"),
+        ("field", spec.text_field),
+        ("ref", spec.country.upper() if spec.country else "world"),
+    ]
+    if spec.near_dup:
+        parts.append(("near", "minhash64"))
+    return make_signature(parts)
+
+
+def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:
+    """Run the audit described by ``spec``; write ``<out>/results.json`` and return the document."""
+    if spec.country:
+        from ...languages import country_name
+
+        country_name(spec.country)  # fail before any work on an unknown code
+    units, files, settings = plan_units(spec)
+    detector = describe(settings.lid)
+    executor = get_executor(spec.executor, spec.workers, spec.address)
+    store = ShardStore(spec.out)
+    results, stats = run_units(units, process_unit, store, executor)
+    total = merge_all(CorpusCounts.from_dict(r) for r in results)
+    rows, summary = build_rows(total, spec.country, spec.near_dup)
+    summary["shards"] = {"total": stats.total, "computed": stats.computed, "skipped_finished": stats.skipped}
+    summary["files"] = len(files)
+    notes = [f"skipped {path}: {why}" for path, why in total.problems.items()]
+    if summary["read"]["replacement_chars"]:
+        notes.append(f"{summary['read']['replacement_chars']} invalid UTF-8 sequences replaced by U+FFFD")
+    doc = ResultsDocument(
+        audit="corpus",
+        signature=signature_for(spec, files, detector),
+        settings={
+            **{k: v for k, v in asdict(spec).items() if k not in ("out",)},
+            "paths": list(spec.paths),
+            "detector": {"name": detector[0], "version": detector[1], "spec": settings.lid},
+        },
+        provenance=make_provenance(packages=PACKAGES),
+        rows=rows,
+        summary=summary,
+        notes=notes,
+    )
+    write_results(doc, spec.out, csv_columns=CSV_COLUMNS)
+    return doc
+
+
+CSV_COLUMNS = [
+    "language",
+    "name",
+    "documents",
+    "paragraphs",
+    "bytes",
+    "share",
+    "duplicate_rate",
+    "low_confidence_rate",
+    "script_mismatch_rate",
+    "speakers",
+    "speaker_share",
+    "representation_ratio",
+]
+
+
+def comparable(doc: ResultsDocument) -> dict[str, Any]:
+    """The numbers of a run without run-specific fields (for comparing executors and reruns)."""
+    summary = {k: v for k, v in doc.summary.items() if k != "shards"}
+    return {"signature": doc.signature, "rows": doc.rows, "summary": summary}

@@ -1,0 +1,420 @@
+"""Find corpus files, cut them into deterministic shards, and stream documents out of a shard.
+
+Formats: ``.txt`` (documents separated by blank lines, paragraphs = lines), ``.jsonl`` (one JSON object per
+line, text in ``text_field``), each plain, ``.gz`` or ``.zst``; ``.parquet`` (column ``text_field``, read in
+record batches); Hugging Face datasets saved locally (``save_to_disk`` folders of ``.arrow`` files, or
+folders of parquet/jsonl files, found by walking the folder). The hub itself is not read (offline).
+
+Sharding is deterministic: files sorted by path; plain ``.txt``/``.jsonl`` larger than ``shard_bytes`` are
+cut into byte ranges (a range owns the lines that *start* inside it; a blank-line-separated ``.txt``
+document that straddles a cut counts as two documents); parquet files are cut at row-group boundaries;
+compressed and ``.arrow`` files are one shard each. Memory stays constant: one line, one record batch or
+one (capped) document at a time.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import json
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ...errors import SovauditError, require
+from ...signature import short_hash
+
+SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".parquet", ".arrow")
+COMPRESSIONS = ("", ".gz", ".zst")
+DEFAULT_SHARD_BYTES = 64 << 20
+DEFAULT_MAX_LINE_BYTES = 16 << 20
+MAX_DOC_PARAGRAPHS = 10_000  # a .txt "document" longer than this is split (constant memory)
+
+
+class TruncatedInput(Exception):
+    """A file ended early or cannot be decoded: the shard is counted and skipped."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A deterministic slice of one file: byte range (text formats) or row-group range (parquet)."""
+
+    path: str
+    fmt: str  # txt | jsonl | parquet | arrow
+    compression: str  # "" | gz | zst
+    part: int
+    start: int = 0
+    end: int = -1  # exclusive; -1 = to the end of the file
+    size: int = 0
+    mtime_ns: int = 0
+
+    @property
+    def id(self) -> str:
+        """Stable, file-name safe identity: readable stem + part + hash of path and range."""
+        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(self.path).name)[:48]
+        return f"{stem}.{self.part:04d}-{short_hash(f'{self.path}|{self.start}|{self.end}')}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Shard:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**data)
+
+
+def file_format(path: Path) -> tuple[str, str] | None:
+    """``(fmt, compression)`` from the file name, or ``None`` for files the audit does not read."""
+    name = path.name.lower()
+    for comp in COMPRESSIONS:
+        for suffix in SUFFIXES:
+            if name.endswith(suffix + comp):
+                if comp and suffix in (".parquet", ".arrow"):
+                    return None
+                fmt = {".text": "txt", ".ndjson": "jsonl"}.get(suffix, suffix[1:])
+                return fmt, comp.lstrip(".")
+    return None
+
+
+def discover(paths: list[str]) -> list[Path]:
+    """Expand files, folders (recursively) and globs into the sorted list of readable corpus files."""
+    found: set[Path] = set()
+    for raw in paths:
+        if any(c in raw for c in "*?["):
+            matches = [Path(m) for m in glob.glob(raw, recursive=True)]
+            if not matches:
+                raise SovauditError(f"no file matches {raw!r}", "check the pattern (quote it for the shell)")
+            candidates = [m for m in matches if m.is_file()] + [
+                f for m in matches if m.is_dir() for f in m.rglob("*") if f.is_file()
+            ]
+        else:
+            p = Path(raw)
+            if p.is_dir():
+                candidates = [f for f in p.rglob("*") if f.is_file()]
+            elif p.is_file():
+                candidates = [p]
+                if file_format(p) is None:
+                    raise SovauditError(
+                        f"{p} is not a corpus file the audit reads",
+                        "pass .txt, .jsonl (plain, .gz, .zst), .parquet or .arrow files, or a folder",
+                    )
+            else:
+                raise SovauditError(
+                    f"corpus path {raw} does not exist", "pass existing files, folders or globs"
+                )
+        found.update(
+            c.resolve() for c in candidates if file_format(c) is not None and not c.name.startswith(".")
+        )
+    if not found:
+        raise SovauditError(
+            f"no corpus files (.txt, .jsonl[.gz|.zst], .parquet, .arrow) under {' '.join(paths)}",
+            "pass the files or folders that hold the corpus",
+        )
+    return sorted(found)
+
+
+def plan_shards(files: list[Path], text_field: str, shard_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
+    """Cut ``files`` into shards, in a deterministic order; checks that ``text_field`` exists."""
+    shards: list[Shard] = []
+    for path in files:
+        fmt_comp = file_format(path)
+        assert fmt_comp is not None
+        fmt, comp = fmt_comp
+        st = path.stat()
+        base = {
+            "path": str(path),
+            "fmt": fmt,
+            "compression": comp,
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+        }
+        if fmt == "parquet":
+            shards.extend(_parquet_shards(path, text_field, shard_bytes, base))
+            continue
+        if fmt == "arrow":
+            _check_arrow_field(path, text_field)
+        elif fmt == "jsonl":
+            _check_jsonl_field(path, comp, text_field)
+        if comp or fmt == "arrow" or st.st_size <= shard_bytes:
+            shards.append(Shard(part=0, **base))  # type: ignore[arg-type]
+            continue
+        for i, start in enumerate(range(0, st.st_size, shard_bytes)):
+            shards.append(Shard(part=i, start=start, end=min(start + shard_bytes, st.st_size), **base))  # type: ignore[arg-type]
+    return shards
+
+
+def _no_field(path: Path, field: str, have: list[str]) -> SovauditError:
+    return SovauditError(
+        f"text field '{field}' not found in {path} (fields: {', '.join(have[:12]) or 'none'})",
+        "name the field holding the text with --text-field",
+    )
+
+
+def _parquet_shards(path: Path, field: str, shard_bytes: int, base: dict[str, Any]) -> list[Shard]:
+    pq: Any = require("pyarrow.parquet", "corpus")
+    try:
+        meta = pq.ParquetFile(str(path)).metadata
+    except (OSError, ValueError):  # a broken file: one shard, counted and skipped when it runs
+        return [Shard(part=0, **base)]
+    names = [meta.schema.column(i).path.split(".")[0] for i in range(meta.num_columns)]
+    if field not in names:
+        raise _no_field(path, field, names)
+    shards: list[Shard] = []
+    start, acc = 0, 0
+    for g in range(meta.num_row_groups):
+        acc += meta.row_group(g).total_byte_size
+        if acc >= shard_bytes or g == meta.num_row_groups - 1:
+            shards.append(Shard(part=len(shards), start=start, end=g + 1, **base))
+            start, acc = g + 1, 0
+    return shards or [Shard(part=0, start=0, end=0, **base)]
+
+
+def _check_arrow_field(path: Path, field: str) -> None:
+    pa: Any = require("pyarrow", "corpus")
+    try:
+        with pa.memory_map(str(path)) as src:
+            names = pa.ipc.open_stream(src).schema.names
+    except Exception:  # unreadable: counted and skipped when the shard runs
+        return
+    if field not in names:
+        raise _no_field(path, field, list(names))
+
+
+def _check_jsonl_field(path: Path, comp: str, field: str) -> None:
+    try:
+        with open_binary(path, comp) as f:
+            for _ in range(100):
+                line = f.readline(1 << 20)
+                if not line:
+                    return
+                if line.strip():
+                    break
+            else:
+                return
+        rec = json.loads(line)
+    except (ValueError, OSError, EOFError, TruncatedInput):
+        return  # counted while reading
+    if isinstance(rec, dict) and field not in rec:
+        raise _no_field(path, field, list(rec))
+
+
+class _ZstdRaw(io.RawIOBase):
+    """Streaming zstd decoder that notices a truncated stream (the zstandard reader ends silently)."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self._zstd: Any = require("zstandard", "corpus")
+        zstd: Any = self._zstd
+        self._f = f
+        self._d = zstd.ZstdDecompressor().decompressobj()
+        self._buf = b""
+        self._frames = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            chunk = self._f.read(1 << 16)
+            if not chunk:
+                if not self._d.eof and (self._frames == 0 or self._pending):
+                    raise TruncatedInput("zstd stream ends before the end of its frame")
+                return 0
+            self._pending = True
+            try:
+                self._buf = self._d.decompress(chunk)
+            except self._zstd.ZstdError as exc:
+                raise TruncatedInput(f"zstd: {exc}") from exc
+            while self._d.eof:
+                self._frames += 1
+                self._pending = False
+                rest = self._d.unused_data
+                self._d = self._zstd.ZstdDecompressor().decompressobj()
+                if not rest:
+                    break
+                self._pending = True
+                self._buf += self._d.decompress(rest)
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    _pending = False
+
+
+def open_binary(path: Path, comp: str) -> BinaryIO:
+    """A buffered binary reader over the decompressed bytes of ``path``."""
+    if comp == "gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if comp == "zst":
+        raw = path.open("rb")
+        return io.BufferedReader(_ZstdRaw(raw), buffer_size=1 << 16)
+    return path.open("rb")
+
+
+def read_lines(
+    f: BinaryIO, start: int, end: int, cap: int, read: dict[str, int]
+) -> Iterator[tuple[bytes, int]]:
+    """``(line bytes up to cap, full length)`` for each line starting in ``[start, end)``."""
+    pos = start
+    if start > 0:
+        f.seek(start - 1)
+        pos = start - 1 + len(f.readline())
+    while end < 0 or pos < end:
+        line = f.readline(cap)
+        if not line:
+            return
+        full = len(line)
+        if full >= cap and not line.endswith(b"\n"):
+            read["capped_lines"] += 1
+            while True:
+                rest = f.readline(cap)
+                full += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        pos += full
+        yield line, full
+
+
+def decode(line: bytes, read: dict[str, int]) -> str:
+    """UTF-8 decode with replacement, counting the U+FFFD characters it had to insert."""
+    text = line.decode("utf-8", errors="replace")
+    if "\ufffd" in text:
+        read["replacement_chars"] += text.count("\ufffd") - line.count(b"\xef\xbf\xbd")
+    return text
+
+
+Document = list[str]  # paragraphs (stripped, non-empty lines)
+
+
+def paragraphs(text: str) -> Document:
+    """A document's paragraphs: its non-empty lines, stripped."""
+    return [p for p in (line.strip() for line in text.splitlines()) if p]
+
+
+def iter_documents(shard: Shard, text_field: str, cap: int, read: dict[str, int]) -> Iterator[Document]:
+    """Stream the documents of ``shard``; raises :class:`TruncatedInput` for files that end early."""
+    path = Path(shard.path)
+    if shard.size == 0:
+        read["empty_files"] += 1
+        return
+    try:
+        if shard.fmt == "txt":
+            yield from _txt_documents(path, shard, cap, read)
+        elif shard.fmt == "jsonl":
+            yield from _jsonl_documents(path, shard, text_field, cap, read)
+        elif shard.fmt == "parquet":
+            yield from _table_documents(_parquet_batches(path, shard, text_field), text_field, read)
+        else:
+            yield from _table_documents(_arrow_batches(path), text_field, read)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise TruncatedInput(f"{type(exc).__name__}: {exc}") from exc
+    except OSError as exc:
+        raise TruncatedInput(f"unreadable: {exc}") from exc
+    read["files"] += 1
+
+
+def _txt_documents(path: Path, shard: Shard, cap: int, read: dict[str, int]) -> Iterator[Document]:
+    with open_binary(path, shard.compression) as f:
+        doc: Document = []
+        for line, _full in read_lines(f, shard.start, shard.end, cap, read):
+            text = decode(line, read).strip()
+            if text:
+                doc.append(text)
+                if len(doc) < MAX_DOC_PARAGRAPHS:
+                    continue
+            if doc:
+                yield doc
+                doc = []
+        if doc:
+            yield doc
+
+
+def _jsonl_documents(
+    path: Path, shard: Shard, field: str, cap: int, read: dict[str, int]
+) -> Iterator[Document]:
+    with open_binary(path, shard.compression) as f:
+        for line, full in read_lines(f, shard.start, shard.end, cap, read):
+            if full > len(line):
+                read["bad_records"] += 1  # a record over the cap cannot be parsed: counted, skipped
+                continue
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(decode(line, read))
+            except ValueError:
+                read["bad_records"] += 1
+                continue
+            if not isinstance(rec, dict) or field not in rec:
+                read["missing_field"] += 1
+                continue
+            value = rec[field]
+            if not isinstance(value, str):
+                read["bad_records"] += 1
+                continue
+            yield paragraphs(value)
+
+
+def _parquet_batches(path: Path, shard: Shard, field: str) -> Iterator[Any]:
+    pq: Any = require("pyarrow.parquet", "corpus")
+    pf = pq.ParquetFile(str(path))
+    groups = list(range(shard.start, shard.end if shard.end >= 0 else pf.metadata.num_row_groups))
+    if groups:
+        yield from pf.iter_batches(batch_size=1024, columns=[field], row_groups=groups)
+
+
+def _arrow_batches(path: Path) -> Iterator[Any]:
+    pa: Any = require("pyarrow", "corpus")
+    with pa.memory_map(str(path)) as src:
+        try:
+            reader = pa.ipc.open_stream(src)
+        except pa.ArrowInvalid:
+            reader = pa.ipc.open_file(src)
+            for i in range(reader.num_record_batches):
+                yield reader.get_batch(i)
+            return
+        yield from reader
+
+
+def _table_documents(batches: Iterator[Any], field: str, read: dict[str, int]) -> Iterator[Document]:
+    pa: Any = require("pyarrow", "corpus")
+    try:
+        for batch in batches:
+            if field not in batch.schema.names:
+                raise SovauditError(
+                    f"text field '{field}' not found", "name the text field with --text-field"
+                )
+            for value in batch.column(field).to_pylist():
+                if value is None:
+                    read["missing_field"] += 1
+                elif not isinstance(value, str):
+                    read["bad_records"] += 1
+                else:
+                    yield paragraphs(value)
+    except (pa.ArrowInvalid, pa.ArrowIOError) as exc:
+        raise TruncatedInput(f"{type(exc).__name__}: {exc}") from exc
+
+
+def corpus_fingerprint(files: list[Path], probe: int = 1 << 16) -> str:
+    """Hex SHA-256 over each file's name relative to their common folder, size, and first/last 64 KiB.
+
+    Cheap (never reads a whole corpus) yet changes with any edit that touches a file's size, head or tail;
+    it does not depend on where the corpus lies or on modification times, so copies hash the same.
+    """
+    import hashlib
+
+    root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path()
+    h = hashlib.sha256()
+    for f in files:
+        size = f.stat().st_size
+        h.update(f"{f.relative_to(root).as_posix()}\0{size}\0".encode())
+        with f.open("rb") as fh:
+            h.update(fh.read(probe))
+            if size > probe:
+                fh.seek(max(probe, size - probe))
+                h.update(fh.read(probe))
+    return h.hexdigest()

@@ -1,0 +1,141 @@
+"""Work units, the shard store with completion markers, and the driver loop shared by every executor.
+
+A work unit is ``(audit, subject, shard)`` plus a JSON payload; a unit function (a picklable, top-level
+callable) turns the payload into a JSON-able result. The *driver* writes every finished unit to
+``<OUT>/shards/<shard>.json`` and then a completion marker ``<shard>.done`` holding the unit's
+fingerprint, as soon as the unit finishes, whichever executor ran it; workers never write there, so a
+remote Ray node needs no shared file system. A rerun skips units whose marker matches their fingerprint
+(a changed payload, e.g. another detector or an edited file, reruns the unit). Results come back in unit
+order, so a reduce that folds them is identical for every executor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import SovauditError
+
+UnitFn = Callable[[dict[str, Any]], dict[str, Any]]
+SHARDS_DIR = "shards"
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    """One unit of work: which audit, on which subject (settings hash), over which shard."""
+
+    audit: str
+    subject: str
+    shard: str
+    payload: dict[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of audit, subject, shard and payload: what the marker must match to skip the unit."""
+        blob = json.dumps([self.audit, self.subject, self.shard, self.payload], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class ShardStore:
+    """``<OUT>/shards/``: one JSON result and one completion marker per finished unit."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.dir = Path(out_dir) / SHARDS_DIR
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SovauditError(f"cannot create {self.dir}: {exc.strerror}", "pass a writable --out") from exc
+
+    def result_path(self, unit: WorkUnit) -> Path:
+        return self.dir / f"{unit.shard}.json"
+
+    def marker_path(self, unit: WorkUnit) -> Path:
+        return self.dir / f"{unit.shard}.done"
+
+    def is_done(self, unit: WorkUnit) -> bool:
+        """Whether a finished result for exactly this unit (same fingerprint) is on disk."""
+        marker = self.marker_path(unit)
+        try:
+            return marker.read_text(encoding="utf-8").strip() == unit.fingerprint
+        except OSError:
+            return False
+
+    def save(self, unit: WorkUnit, result: dict[str, Any]) -> None:
+        """Write the result atomically, then the marker (so a marker always has a whole result)."""
+        body = {"audit": unit.audit, "subject": unit.subject, "shard": unit.shard, "result": result}
+        path = self.result_path(unit)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(body, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+        marker = self.marker_path(unit)
+        mtmp = marker.with_name(f".{marker.name}.tmp-{os.getpid()}")
+        mtmp.write_text(unit.fingerprint + "\n", encoding="utf-8")
+        os.replace(mtmp, marker)
+
+    def load(self, unit: WorkUnit) -> dict[str, Any]:
+        """The saved result of a finished unit."""
+        data: dict[str, Any] = json.loads(self.result_path(unit).read_text(encoding="utf-8"))
+        result: dict[str, Any] = data["result"]
+        return result
+
+
+class Executor(Protocol):
+    """Runs unit functions somewhere and yields ``(index, result)`` as units finish, in any order."""
+
+    name: str
+
+    def run(self, fn: UnitFn, payloads: Sequence[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Run ``fn`` on each payload; yield ``(position in payloads, result)`` as each finishes."""
+        ...
+
+
+@dataclass
+class RunStats:
+    """How many units a run computed and how many it found finished on disk."""
+
+    total: int = 0
+    skipped: int = 0
+    computed: int = 0
+
+
+def run_units(
+    units: Sequence[WorkUnit],
+    fn: UnitFn,
+    store: ShardStore,
+    executor: Executor,
+    on_done: Callable[[WorkUnit], None] | None = None,
+) -> tuple[Iterator[dict[str, Any]], RunStats]:
+    """Run the unfinished units, saving each as it finishes; return all results (unit order) and stats.
+
+    Results are read back from ``store`` lazily, so memory holds one unit result at a time.
+    """
+    stats = RunStats(total=len(units))
+    pending = [u for u in units if not store.is_done(u)]
+    stats.skipped = len(units) - len(pending)
+    if pending:
+        for index, result in executor.run(fn, [u.payload for u in pending]):
+            store.save(pending[index], result)
+            stats.computed += 1
+            if on_done:
+                on_done(pending[index])
+    return (store.load(u) for u in units), stats
+
+
+def get_executor(name: str, workers: int = 1, address: str | None = None) -> Executor:
+    """``local`` (one process), ``process`` (a local process pool of ``workers``) or ``ray``."""
+    from .local import ProcessExecutor, SequentialExecutor
+
+    if name == "local":
+        return ProcessExecutor(workers) if workers > 1 else SequentialExecutor()
+    if name == "process":
+        return ProcessExecutor(max(1, workers))
+    if name == "ray":
+        from .ray_executor import RayExecutor
+
+        return RayExecutor(workers=workers, address=address)
+    raise SovauditError(f"unknown executor '{name}'", "use --executor local, process or ray")
