@@ -1,0 +1,311 @@
+"""The ``openai`` backend: any OpenAI-compatible server (vLLM, llama.cpp's server, llama-cpp-python, Ollama).
+
+Scoring uses ``POST /v1/completions`` with ``echo=true``, ``logprobs=1`` and ``max_tokens=1``: the server
+tokenises the prompt and returns a log-probability for each prompt token. ``max_tokens=1`` rather than 0
+because several servers refuse 0 and llama-cpp-python's server reads 0 as "until the context is full";
+the one generated token is dropped (by ``usage.completion_tokens``, else by its text offset). The server's
+token strings are checked against the prompt before they are used (they must concatenate to it, after an
+optional leading special-token text such as ``<s>``); offsets come from the server's ``text_offset``,
+cross-checked against the token strings.
+
+- ``loglikelihood(context, continuation)``: the continuation's tokens are the prompt tokens that end
+  after the context's last character (a token straddling the boundary counts as continuation). Where the
+  token strings do not reproduce the prompt (byte-level tokens of non-Latin text decoded lossily by some
+  servers) the continuation is located by token counts instead: the context is sent alone and its token
+  count splits the joint tokenisation (lm-evaluation-harness's convention). ``is_greedy`` compares each
+  continuation token's logprob with the best entry in ``top_logprobs`` (False where the server gives none).
+- ``loglikelihood_rolling(text)``: the sum of the prompt logprobs of every token after the first. Servers
+  give no logprob for the first prompt token, so the first token is *given*, not predicted:
+  ``n_tokens`` is one less than the engine's count, which scores every token conditioned on ``<bos>``.
+  With ``bos_text`` (e.g. ``"<bos>"``), the text is sent after it, and where the server tokenises it as one
+  special token and echoes it (vLLM does), every text token is scored, as the engine does. llama-cpp-python's
+  server removes a leading BOS from the echo, so there the first text token stays unscored.
+- ``generate``: ``/v1/chat/completions`` (one user message, temperature 0) by default, for instruction
+  models; ``generation="completions"`` sends the raw prompt to ``/v1/completions``, for base models.
+
+A logprob the server leaves null where one is needed, a missing ``logprobs`` object, or offsets that do
+not fit the prompt raise a one-line :class:`~sovaudit.errors.SovauditError`: never a wrong number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from ..errors import SovauditError
+from .base import (
+    GenerateRequest,
+    LoglikelihoodRequest,
+    LoglikelihoodResult,
+    RollingRequest,
+    RollingResult,
+)
+from .openai_http import OpenAIClient, OpenAIServerError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+GREEDY_EPS = 1e-5
+NO_LOGPROBS_FIX = "use a server that returns prompt logprobs (vLLM, llama.cpp server) or a local backend"
+# Stable fields of a /v1/models entry (vLLM's ``created`` and permission ids change on every call).
+DIGEST_FIELDS = ("id", "root", "parent", "owned_by", "max_model_len")
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    logprob: float | None
+    top: dict[str, float] | None
+    start: int  # offset in the joined token text (valid only when the token text reproduces the prompt)
+
+
+class OpenAIModel:
+    """A model served by an OpenAI-compatible server at ``base_url`` (``http://HOST:PORT`` or ``.../v1``).
+
+    Constructing it contacts the server once (``GET /v1/models``) to check that ``model`` is served and
+    to compute ``digest`` = SHA-256 of ``"openai:<api root>#<model>"`` plus the stable fields of the
+    model's ``/v1/models`` entry. Requests run ``concurrency`` at a time; each HTTP call has ``timeout``
+    seconds and is retried up to ``max_retries`` times with exponential backoff on 429/5xx, timeouts and
+    connection errors.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key: str | None = None,
+        concurrency: int = 4,
+        timeout: float = 120.0,
+        max_retries: int = 4,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        bos_text: str | None = None,
+        generation: Literal["chat", "completions"] = "chat",
+    ) -> None:
+        if generation not in ("chat", "completions"):
+            raise SovauditError(f"unknown generation mode '{generation}'", "use 'chat' or 'completions'")
+        self.model = model
+        self.name = model
+        self.bos_text = bos_text or ""
+        self.generation = generation
+        self.concurrency = max(1, concurrency)
+        self.client = OpenAIClient(
+            base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            concurrency=self.concurrency,
+        )
+        self.base_url = self.client.root
+        self.model_info = self._model_info()
+        ident = f"openai:{self.base_url}#{model}\n" + json.dumps(self.model_info, sort_keys=True)
+        self.digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()
+
+    def __repr__(self) -> str:
+        return f"OpenAIModel({self.base_url!r}, {self.model!r})"
+
+    def close(self) -> None:
+        """Close the HTTP connection pool."""
+        self.client.close()
+
+    # -- protocol ---------------------------------------------------------------------------------
+
+    def loglikelihood(
+        self, requests: Sequence[LoglikelihoodRequest | tuple[str, str]]
+    ) -> list[LoglikelihoodResult]:
+        """log p(continuation | context) for each request, and whether the continuation is greedy."""
+        reqs = [r if isinstance(r, LoglikelihoodRequest) else LoglikelihoodRequest(*r) for r in requests]
+        for r in reqs:
+            if not r.continuation:
+                raise SovauditError("a loglikelihood request has an empty continuation", "drop it")
+        return self._map(self._score_one, reqs)
+
+    def loglikelihood_rolling(self, requests: Sequence[RollingRequest | str]) -> list[RollingResult]:
+        """Sum of log p over each text's tokens after the first (see the module notes), and the count."""
+        texts = [r.text if isinstance(r, RollingRequest) else r for r in requests]
+        return self._map(self._rolling_one, texts)
+
+    def generate(self, requests: Sequence[GenerateRequest]) -> list[str]:
+        """Greedy generation, cut at the first stop string in ``until``."""
+        return self._map(self._generate_one, list(requests))
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        if self.concurrency == 1 or len(items) <= 1:
+            return [fn(x) for x in items]
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            return list(pool.map(fn, items))
+
+    def _model_info(self) -> dict[str, Any]:
+        body = self.client.get("/models")
+        data = body.get("data")
+        if not isinstance(data, list):
+            raise OpenAIServerError(
+                f"{self.base_url}/models answered without a 'data' list", "check the URL of the server"
+            )
+        ids = [str(m.get("id")) for m in data if isinstance(m, dict)]
+        for m in data:
+            if isinstance(m, dict) and (
+                m.get("id") == self.model or str(m.get("id")).startswith(self.model + ":")
+            ):
+                return {k: m[k] for k in DIGEST_FIELDS if k in m}
+        raise SovauditError(
+            f"model '{self.model}' is not served at {self.base_url}",
+            f"served models: {', '.join(ids) or 'none'}",
+        )
+
+    def _echo(self, prompt: str) -> list[_Token]:
+        """The prompt's tokens with their logprobs, as the server tokenises and scores them."""
+        payload = {
+            "model": self.model,
+            "prompt": prompt,
+            "echo": True,
+            "logprobs": 1,
+            "max_tokens": 1,
+            "temperature": 0.0,
+        }
+        body = self.client.post("/completions", payload)
+        choices = body.get("choices")
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise OpenAIServerError(f"{self.base_url}/completions answered without choices", NO_LOGPROBS_FIX)
+        lp = choices[0].get("logprobs")
+        if not isinstance(lp, dict) or not isinstance(lp.get("tokens"), list):
+            raise OpenAIServerError(
+                f"{self.base_url} returned no prompt logprobs for model '{self.model}'", NO_LOGPROBS_FIX
+            )
+        tokens, logprobs = lp["tokens"], lp.get("token_logprobs")
+        tops = lp.get("top_logprobs") or [None] * len(tokens)
+        offsets = lp.get("text_offset")
+        if not isinstance(logprobs, list) or len(logprobs) != len(tokens) or len(tops) != len(tokens):
+            raise OpenAIServerError(f"{self.base_url} returned inconsistent logprob lists", NO_LOGPROBS_FIX)
+        usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+        n_gen = usage.get("completion_tokens") if usage else None
+        cum = [0]
+        for t in tokens:
+            cum.append(cum[-1] + len(str(t)))
+        if isinstance(n_gen, int) and 0 <= n_gen <= len(tokens):
+            n_prompt = len(tokens) - n_gen
+        elif isinstance(offsets, list) and len(offsets) == len(tokens):
+            start = offsets[0] if offsets else 0
+            n_prompt = sum(1 for o in offsets if isinstance(o, int) and o - start < len(prompt))
+        else:
+            raise OpenAIServerError(
+                f"{self.base_url} gave neither usage.completion_tokens nor text_offset", NO_LOGPROBS_FIX
+            )
+        if isinstance(offsets, list) and len(offsets) == len(tokens) and offsets:
+            base = offsets[0]
+            if any(not isinstance(o, int) or o - base != c for o, c in zip(offsets, cum, strict=False)):
+                # Offsets disagree with the token strings: mark the text positions unusable.
+                cum = [-1] * len(cum)
+        out = []
+        for i in range(n_prompt):
+            top = tops[i]
+            out.append(
+                _Token(
+                    text=str(tokens[i]),
+                    logprob=_num(logprobs[i]),
+                    top=_top(top),
+                    start=cum[i],
+                )
+            )
+        return out
+
+    def _score_one(self, req: LoglikelihoodRequest) -> LoglikelihoodResult:
+        head = self.bos_text + req.context
+        prompt = head + req.continuation
+        toks = self._echo(prompt)
+        joined = "".join(t.text for t in toks)
+        if toks and toks[0].start == 0 and joined.endswith(prompt):
+            boundary = len(joined) - len(prompt) + len(head)
+            cont = [t for t in toks if t.start + len(t.text) > boundary]
+        else:
+            if not head:
+                raise SovauditError(
+                    "cannot locate the continuation: the server's token text does not match the prompt",
+                    "give a non-empty context",
+                )
+            n_head = len(self._echo(head))
+            cont = toks[n_head:]
+        if not cont:
+            raise SovauditError(
+                f"the continuation {req.continuation[:40]!r} has no tokens of its own on the server",
+                "check the request",
+            )
+        if any(t.logprob is None for t in cont):
+            raise OpenAIServerError(
+                "the server gave no logprob for a continuation token (servers never score the first token)",
+                "give a non-empty context, or set bos_text",
+            )
+        total = math.fsum(t.logprob for t in cont if t.logprob is not None)
+        greedy = all(t.top is not None and t.logprob is not None and _is_top(t.logprob, t.top) for t in cont)
+        return LoglikelihoodResult(total, greedy)
+
+    def _rolling_one(self, text: str) -> RollingResult:
+        if not text:
+            return RollingResult(0.0, 0)
+        toks = self._echo(self.bos_text + text)
+        if self.bos_text and toks and toks[0].text != self.bos_text:
+            joined = "".join(t.text for t in toks)
+            if joined.startswith(self.bos_text) and len(toks[0].text) < len(self.bos_text):
+                raise SovauditError(
+                    f"the server tokenises bos_text {self.bos_text!r} as ordinary text",
+                    "drop bos_text or give the model's BOS token text",
+                )
+        scored = toks[1:]
+        if any(t.logprob is None for t in scored):
+            raise OpenAIServerError("the server left a prompt token's logprob null", NO_LOGPROBS_FIX)
+        return RollingResult(math.fsum(t.logprob for t in scored if t.logprob is not None), len(scored))
+
+    def _generate_one(self, req: GenerateRequest) -> str:
+        stop = list(req.until)[:4]  # the OpenAI API takes at most 4; the rest are applied here
+        payload: dict[str, Any] = {"model": self.model, "max_tokens": req.max_tokens, "temperature": 0.0}
+        if stop:
+            payload["stop"] = stop
+        if self.generation == "chat":
+            payload["messages"] = [{"role": "user", "content": req.prompt}]
+            body = self.client.post("/chat/completions", payload)
+        else:
+            payload["prompt"] = req.prompt
+            body = self.client.post("/completions", payload)
+        try:
+            choice = body["choices"][0]
+            text = choice["message"]["content"] if self.generation == "chat" else choice["text"]
+        except (KeyError, IndexError, TypeError):
+            raise OpenAIServerError(f"{self.base_url} answered a generation without text", None) from None
+        text = "" if text is None else str(text)
+        cut = [text.find(s) for s in req.until if s and s in text]
+        return text[: min(cut)] if cut else text
+
+
+def _num(x: object) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return None
+    v = float(x)
+    return v if math.isfinite(v) or v == -math.inf else None
+
+
+def _top(x: object) -> dict[str, float] | None:
+    if isinstance(x, dict):
+        vals = {str(k): float(v) for k, v in x.items() if isinstance(v, int | float)}
+        return vals or None
+    if isinstance(x, list):  # some servers answer a list of {"token", "logprob"} objects
+        vals = {
+            str(e.get("token")): float(e["logprob"])
+            for e in x
+            if isinstance(e, dict) and isinstance(e.get("logprob"), int | float)
+        }
+        return vals or None
+    return None
+
+
+def _is_top(logprob: float, top: dict[str, float]) -> bool:
+    return max(top.values()) <= logprob + GREEDY_EPS
