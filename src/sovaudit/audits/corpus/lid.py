@@ -172,7 +172,7 @@ class Detector(Protocol):
 
 @cache
 def normalise_label(raw: str) -> str:
-    """``en`` / ``__label__eng_Latn`` / ``zh-Hant`` -> ``eng_Latn`` ``eng_Latn`` ``zho_Hant``, else ``und``."""
+    """Normalise a raw label: ``en`` or ``__label__eng_Latn`` -> ``eng_Latn``; unknown -> ``und``."""
     from ...languages import resolve
 
     code = raw.removeprefix("__label__").strip()

@@ -1,0 +1,113 @@
+"""End to end: the audit recovers known language shares from a noisy UDHR corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sovaudit.audits.corpus import CorpusSpec, comparable, run_corpus_audit
+from sovaudit.cli import main
+from sovaudit.results import load_results
+
+
+@pytest.fixture(scope="module")
+def audited(known_corpus: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory):
+    root, truth = known_corpus
+    out = tmp_path_factory.mktemp("out")
+    doc = run_corpus_audit(CorpusSpec(paths=(str(root),), out=str(out), shard_bytes=20_000))
+    return doc, truth, out
+
+
+def test_shares_within_two_points(audited) -> None:
+    doc, truth, _out = audited
+    total = sum(truth.values())
+    got = {r["language"]: r for r in doc.rows}
+    for label, nbytes in truth.items():
+        assert label in got, label
+        assert abs(got[label]["share"] - nbytes / total) < 0.02, (label, got[label]["share"], nbytes / total)
+    assert abs(sum(r["share"] for r in doc.rows) - 1.0) < 1e-9
+
+
+def test_noise_is_counted(audited) -> None:
+    doc, _truth, _out = audited
+    read = doc.summary["read"]
+    assert read["empty_files"] == 1
+    assert read["skipped_files"] == 1  # the truncated .gz
+    assert any("broken.jsonl.gz" in p for p in doc.summary["problems"])
+    dups = sum(r["duplicate_documents"] for r in doc.rows)
+    assert dups == 10  # the 10 repeated documents, found across files and formats
+    assert doc.summary["documents"] == sum(r["documents"] for r in doc.rows)
+    eng = next(r for r in doc.rows if r["language"] == "eng_Latn")
+    assert sum(eng["confidence_hist"]) == eng["paragraphs"]
+    assert eng["script_mismatch"] == 0 and eng["scripts"] == {"Latn": eng["paragraphs"]}
+
+
+def test_results_contract_and_signature(audited) -> None:
+    doc, _truth, out = audited
+    loaded = load_results(out)
+    assert loaded.audit == "corpus"
+    for row in json.loads((out / "results.json").read_text())["rows"]:
+        assert {"language", "documents", "bytes", "share"} <= set(row)
+        assert 0.0 <= row["share"] <= 1.0
+    pattern = r"corpus:corpus@[0-9a-f]{8}\|lid:pycld2-[\w.]+\|field:text\|ref:world\|v:[\w.]+"
+    assert re.fullmatch(pattern, doc.signature)
+    shards = sorted((out / "shards").glob("*.done"))
+    assert len(shards) == doc.summary["shards"]["total"] > 8  # byte ranges and row groups cut the files
+
+
+def test_rerun_reuses_shards_and_is_identical(audited, known_corpus) -> None:
+    doc, _truth, out = audited
+    again = run_corpus_audit(CorpusSpec(paths=(str(known_corpus[0]),), out=str(out), shard_bytes=20_000))
+    assert again.summary["shards"]["computed"] == 0
+    assert comparable(again) == comparable(doc)
+
+
+def test_sharding_does_not_change_numbers(audited, known_corpus, tmp_path: Path) -> None:
+    doc, _truth, _out = audited
+    whole = run_corpus_audit(CorpusSpec(paths=(str(known_corpus[0]),), out=str(tmp_path)))
+    strip = lambda d: {r["language"]: (r["bytes"], r["paragraphs"]) for r in d.rows}  # noqa: E731
+    assert strip(whole) == strip(doc)  # paragraphs and bytes are exact under any cut
+    assert whole.summary["shards"]["total"] < doc.summary["shards"]["total"]
+
+
+def test_country_reference(known_corpus, tmp_path: Path) -> None:
+    doc = run_corpus_audit(CorpusSpec(paths=(str(known_corpus[0]),), out=str(tmp_path), country="KE"))
+    assert doc.signature.split("|")[3] == "ref:KE"
+    swa = next(r for r in doc.rows if r["language"] == "swa_Latn")
+    assert swa["speakers"] > 0
+    assert swa["representation_ratio"] == pytest.approx(swa["share"] / swa["speaker_share"])
+    rus = next(r for r in doc.rows if r["language"] == "rus_Cyrl")
+    assert rus["speakers"] == 0 and rus["representation_ratio"] is None
+    absent = {a["language"].split("_")[0] for a in doc.summary["absent_languages"]}
+    assert "kik" in absent and "swa" not in absent and "eng" not in absent
+
+
+def test_cli_writes_results(known_corpus, tmp_path: Path, capsys) -> None:
+    rc = main(["corpus", str(known_corpus[0]), "--out", str(tmp_path / "o"), "--executor", "local"])
+    assert rc == 0
+    assert (tmp_path / "o" / "results.json").is_file() and (tmp_path / "o" / "rows.csv").is_file()
+    assert "eng_Latn" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--text-field", "body"], "text field 'body' not found"),
+        (["--lid", "nosuchdetector"], "unknown language identifier"),
+        (["--executor", "spark"], "unknown executor"),
+        (["--country", "XX"], "unknown country code"),
+    ],
+)
+def test_cli_bad_input_one_line(known_corpus, tmp_path: Path, capsys, args: list[str], needle: str) -> None:
+    rc = main(["corpus", str(known_corpus[0]), "--out", str(tmp_path / "o"), *args])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o" / "results.json").exists()
+
+
+def test_cli_missing_path(tmp_path: Path, capsys) -> None:
+    assert main(["corpus", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
+    assert "does not exist" in capsys.readouterr().err
