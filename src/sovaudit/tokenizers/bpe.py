@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import re
 import struct
@@ -34,13 +36,23 @@ def looks_like_tiktoken(path: Path) -> bool:
 
 
 def read_tiktoken_ranks(path: Path) -> dict[bytes, int]:
-    """Mergeable ranks of a ``.tiktoken`` file (tiktoken's own loader, on a local file)."""
-    tiktoken_load = require("tiktoken.load", "tokenizers")
+    """Mergeable ranks of a ``.tiktoken`` file: ``<base64 token> <rank>`` lines (blank lines skipped).
+
+    Parsed here rather than by ``tiktoken.load.load_tiktoken_bpe``, which caches a copy keyed by the path
+    and can serve a stale copy after the file changed. Whisper's multilingual file has an empty token
+    (``= 50256``); it is kept, as tiktoken keeps it.
+    """
+    ranks: dict[bytes, int] = {}
     try:
-        ranks: dict[bytes, int] = tiktoken_load.load_tiktoken_bpe(str(path))  # type: ignore[attr-defined]
-    except (ValueError, OSError) as exc:
+        for n, line in enumerate(path.read_bytes().splitlines(), 1):  # noqa: B007  (n is used on error)
+            if not line.strip():
+                continue
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)  # as tiktoken decodes it
+    except (ValueError, binascii.Error) as exc:
         raise SovauditError(
-            f"{path} is not a tiktoken rank file ({exc})", "pass a file of '<base64 token> <rank>' lines"
+            f"{path} is not a tiktoken rank file (line {n}: {exc})",
+            "pass a file of '<base64 token> <rank>' lines",
         ) from exc
     return ranks
 

@@ -12,15 +12,18 @@ from .base import TokenizerInfo, file_digest
 class HFTokenizer:
     """A ``tokenizers.Tokenizer`` from a ``tokenizer.json``; counts ``<0xNN>`` byte-fallback and unk."""
 
-    def __init__(self, name: str, path: Path, info: TokenizerInfo) -> None:
-        tk = require("tokenizers", "tokenizers")
-        try:
-            self._tok: Any = tk.Tokenizer.from_file(str(path))  # type: ignore[attr-defined]
-        except Exception as exc:  # tokenizers raises a bare Exception on malformed files
-            raise SovauditError(
-                f"{path} is not a Hugging Face tokenizer.json ({str(exc).splitlines()[0][:120]})",
-                "pass a tokenizer.json saved by the tokenizers library",
-            ) from exc
+    def __init__(self, name: str, path: Path, info: TokenizerInfo, tokenizer: Any = None) -> None:
+        """Load ``path`` (a tokenizer.json), or wrap ``tokenizer`` built from ``path`` by another reader."""
+        if tokenizer is None:
+            tk = require("tokenizers", "tokenizers")
+            try:
+                tokenizer = tk.Tokenizer.from_file(str(path))  # type: ignore[attr-defined]
+            except Exception as exc:  # tokenizers raises a bare Exception on malformed files
+                raise SovauditError(
+                    f"{path} is not a Hugging Face tokenizer.json ({str(exc).splitlines()[0][:120]})",
+                    "pass a tokenizer.json saved by the tokenizers library",
+                ) from exc
+        self._tok: Any = tokenizer
         self.name = name
         self.digest = file_digest(path)
         self.info = info

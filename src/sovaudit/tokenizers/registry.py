@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from ..errors import AssetError, SovauditError
 from .base import Tokenizer, TokenizerInfo
 
-Format = Literal["tiktoken", "quicktok", "hf", "sentencepiece", "mistral_sp", "tekken", "bytes", "chars"]
+Format = Literal[
+    "tiktoken", "quicktok", "hf", "llama_js", "sentencepiece", "mistral_sp", "tekken", "bytes", "chars"
+]
 
 
 class TokenizerSpec(BaseModel):
@@ -198,6 +200,11 @@ def _from_file(
         from .hf import HFTokenizer
 
         return HFTokenizer(name, path, info)
+    if fmt == "llama_js":
+        from .hf import HFTokenizer
+        from .llama_js import build_llama_tokenizer
+
+        return HFTokenizer(name, path, info, build_llama_tokenizer(path))
     from .spm import SentencePieceTokenizer
 
     if fmt == "mistral_sp":
