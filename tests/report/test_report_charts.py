@@ -59,7 +59,7 @@ def test_strip_plot_draws_every_usable_point_and_the_given_marks() -> None:
         StripGroup("bytes", [(1.0, "eng"), (2.75, "shn")]),
     ]
     root = parse(strip_plot(groups, title="premiums", log=True, reference=1.0))
-    circles = root.findall(f"{SVG}circle")
+    circles = root.findall(f".//{SVG}circle")
     assert len(circles) == 5  # zero and NaN cannot be drawn on a log axis
     tips = [c.find(f"{SVG}title").text for c in circles]  # type: ignore[union-attr]
     assert tips == ["eng", "swh", "shn", "eng", "shn"]
@@ -76,7 +76,7 @@ def test_strip_plot_draws_every_usable_point_and_the_given_marks() -> None:
 def test_scatter_plot_log_axes_and_legend() -> None:
     series = [Series("gpt2", [(1e3, 1.0, "a"), (1e6, 10.0, "b"), (-5, 2.0, "negative")]), Series("bytes", [])]
     root = parse(scatter_plot(series, title="s", reference_y=1.0))
-    points = [c for c in root.findall(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
+    points = [c for c in root.findall(f".//{SVG}circle") if c.find(f"{SVG}title") is not None]
     assert len(points) == 2
     (x1, y1), (x2, y2) = [(float(c.get("cx", "0")), float(c.get("cy", "0"))) for c in points]
     assert x2 > x1 and y2 < y1  # larger y is drawn higher

@@ -201,3 +201,35 @@ def test_no_documents_is_an_error() -> None:
 
     with pytest.raises(SovauditError, match="no results documents"):
         render_report([])
+
+
+def test_per_language_table_pivots_premiums_by_tokenizer(tokenizer_doc: ResultsDocument) -> None:
+    html = render_report([tokenizer_doc])
+    table = html.split('id="tok1-languages"', 1)[1].split("</table>", 1)[0]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert headers == [
+        "language",
+        "name",
+        "ISO 639-3",
+        "script",
+        "gpt2",
+        "cl100k_base",
+        "bytes",
+        "cheapest",
+        "dearest",
+    ]
+    body = table.split("<tbody>", 1)[1]
+    rows = [re.findall(r"<td[^>]*>([^<]*)</td>", tr) for tr in body.split("</tr>")[:-1]]
+    assert [r[0] for r in rows] == ["eng", "swh_Latn", "shn"]
+    assert rows[2] == ["shn", EVIL_ESCAPED, "shn", "Mymr", "15.20×", "15.00×", "2.75×", "bytes", "gpt2"]
+    assert rows[0][7:] == ["—", "—"]  # the reference has no cheapest/dearest entry in the summary
+
+
+def test_long_measurement_table_starts_folded(
+    tokenizer_doc: ResultsDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sovaudit.report.sections import tokenizers
+
+    assert "<details open><summary>9 rows" in render_report([tokenizer_doc])
+    monkeypatch.setattr(tokenizers, "OPEN_ROWS", 5)
+    assert "<details><summary>9 rows" in render_report([tokenizer_doc])

@@ -228,14 +228,16 @@ def strip_plot(
             f'<text x="{label_w - 6}" y="{_num(y + row_h * 0.6)}" text-anchor="end" fill="#222">'
             f"{escape(group.label)}</text>"
         )
+        out.append(f'<g fill="{colour}" fill-opacity="0.45">')
         for j, (value, tip) in enumerate(group.points):
             if not _usable(value, log):
                 continue
             jitter = ((j * 0.6180339887) % 1.0 - 0.5) * (row_h - 10)
             out.append(
-                f'<circle cx="{_num(scale(value))}" cy="{_num(y + row_h / 2 + jitter)}" r="2.6" '
-                f'fill="{colour}" fill-opacity="0.45"><title>{escape(tip)}</title></circle>'
+                f'<circle cx="{_num(scale(value))}" cy="{_num(y + row_h / 2 + jitter)}" r="2.6">'
+                f"<title>{escape(tip)}</title></circle>"
             )
+        out.append("</g>")
         for name, value in group.marks.items():
             if not _usable(value, log):
                 continue
@@ -295,13 +297,14 @@ def scatter_plot(
         )
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
+        out.append(f'<g fill="{colour}" fill-opacity="0.75">')
         for x, y, tip in s.points:
             if not (_usable(x, log_x) and _usable(y, log_y)):
                 continue
             out.append(
-                f'<circle cx="{_num(sx(x))}" cy="{_num(sy(y))}" r="3.5" fill="{colour}" fill-opacity="0.75">'
-                f"<title>{escape(tip)}</title></circle>"
+                f'<circle cx="{_num(sx(x))}" cy="{_num(sy(y))}" r="3.5"><title>{escape(tip)}</title></circle>'
             )
+        out.append("</g>")
         ly = top + 6 + i * 16
         out.append(f'<circle cx="{right + 14}" cy="{ly}" r="4" fill="{colour}"/>')
         out.append(f'<text x="{right + 22}" y="{ly + 4}" fill="#222">{escape(s.label)}</text>')

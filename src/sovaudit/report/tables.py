@@ -36,7 +36,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    """One formatted cell: displayed text, the raw sort key (``None``: sort by text) and a CSS class."""
+    """One formatted cell: displayed text, the raw sort key (``None``: sort by text) and a CSS class.
+
+    Cells with a sort key are numbers (right-aligned by the page's CSS).
+    """
 
     text: str
     sort: str | None = None
@@ -114,14 +117,14 @@ def cell(value: Any, column: Column) -> Cell:
         return Cell(MISSING, "", "missing")
     if kind == "text" or not is_number(value):
         return Cell(fmt_value(value), None, "")
-    sort = repr(float(value))
+    sort = str(value) if isinstance(value, int) else f"{value:.7g}"
     if kind == "int":
-        return Cell(fmt_int(value), sort, "num")
+        return Cell(fmt_int(value), sort)
     if kind == "ratio":
-        return Cell(fmt_ratio(value, column.digits), sort, "num")
+        return Cell(fmt_ratio(value, column.digits), sort)
     if kind == "pct":
-        return Cell(fmt_pct(value, max(column.digits - 1, 1)), sort, "num")
-    return Cell(fmt_float(value, column.digits), sort, "num")
+        return Cell(fmt_pct(value, max(column.digits - 1, 1)), sort)
+    return Cell(fmt_float(value, column.digits), sort)
 
 
 def data_table(

@@ -40,6 +40,8 @@ ROW_COLUMNS = [
     Column("coverage", "coverage", "pct", 2, title="share of the reference's segments this language has"),
 ]
 ALWAYS = {"tokenizer", "language", "premium"}
+OPEN_ROWS = 2000  # a longer table of all measurements starts folded (a browser lays it out when opened)
+MAX_COUNTRY_CHARTS = 12  # more countries than this: tables only, to keep the page light
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -114,31 +116,35 @@ def _summary_table(
     return data_table(f"{prefix}-summary", rows, cols, caption="premium per tokenizer", filter_box=False)
 
 
-def _language_table(prefix: str, langs: Mapping[str, Any], names: Mapping[str, str]) -> DataTable | None:
-    rows = [
-        {
-            "language": lang,
-            "language_name": names.get(lang),
-            "cheapest": s.get("cheapest"),
-            "cheapest_premium": s.get("cheapest_premium"),
-            "dearest": s.get("dearest"),
-            "dearest_premium": s.get("dearest_premium"),
-        }
-        for lang, s in langs.items()
-        if isinstance(s, Mapping)
-    ]
-    if not rows:
+def _language_table(
+    prefix: str, rows: list[dict[str, Any]], toks: list[str], langs: Mapping[str, Any]
+) -> DataTable | None:
+    """One row per language: its premium under each tokenizer, and the cheapest and dearest tokenizer."""
+    table: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        lang = str(r.get("language", ""))
+        row = table.setdefault(lang, {"language": lang})
+        for key in ("language_name", "iso639_3", "script"):
+            row.setdefault(key, r.get(key))
+        row[f"p:{r.get('tokenizer')}"] = r.get("premium")
+    for lang, s in langs.items():
+        if isinstance(s, Mapping) and str(lang) in table:
+            table[str(lang)].update(cheapest=s.get("cheapest"), dearest=s.get("dearest"))
+    if not table:
         return None
+    present = {k for row in table.values() for k, v in row.items() if v not in (None, "")}
     cols = [
         Column("language", "language", "text"),
         Column("language_name", "name", "text"),
-        Column("cheapest", "cheapest tokenizer", "text", select=True),
-        Column("cheapest_premium", "its premium", "ratio"),
-        Column("dearest", "dearest tokenizer", "text", select=True),
-        Column("dearest_premium", "its premium", "ratio"),
+        Column("iso639_3", "ISO 639-3", "text"),
+        Column("script", "script", "text", select=True),
+        *[Column(f"p:{tok}", tok, "ratio", title=f"premium of {tok}") for tok in toks],
+        Column("cheapest", "cheapest", "text", select=True, title="the tokenizer with the lowest premium"),
+        Column("dearest", "dearest", "text", select=True, title="the tokenizer with the highest premium"),
     ]
+    cols = [c for c in cols if c.key in present or c.key == "language"]
     return data_table(
-        f"{prefix}-languages", rows, cols, caption="cheapest and dearest tokenizer per language"
+        f"{prefix}-languages", table.values(), cols, caption="premium per language and tokenizer"
     )
 
 
@@ -185,12 +191,10 @@ def _countries(prefix: str, countries: Mapping[str, Any], rows: list[dict[str, A
         slug = "".join(ch if ch.isalnum() else "-" for ch in str(code))
         name = str(country.get("name") or code)
         chart = None
-        if (
-            sum(
-                1 for r in table_rows if is_number(r.get("population")) and r.get("corpus") != "not in corpus"
-            )
-            > 1
-        ):
+        in_corpus = [
+            r for r in table_rows if is_number(r.get("population")) and r.get("corpus") != "not in corpus"
+        ]
+        if len(countries) <= MAX_COUNTRY_CHARTS and len(in_corpus) > 1:
             chart = scatter_plot(
                 [Series(tok, pts) for tok, pts in series_pts.items() if pts],
                 title=f"{name}: speakers vs premium",
@@ -246,7 +250,8 @@ def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
         if medians
         else None,
         "summary_table": _summary_table(prefix, toks, tsum, names) if tsum else None,
-        "language_table": _language_table(prefix, langs, names),
+        "language_table": _language_table(prefix, rows, toks, langs),
+        "rows_open": len(rows) <= OPEN_ROWS,
         "rows_table": data_table(f"{prefix}-rows", rows, columns, caption="per tokenizer and language")
         if rows
         else None,

@@ -46,16 +46,20 @@
     var selects = Array.prototype.slice.call(box.querySelectorAll("select.filter-select"));
     var count = box.querySelector(".count");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+    var cols = selects.map(function (s) {
+      var col = Number(s.getAttribute("data-col"));
+      return rows.map(function (r) { return r.cells[col] ? r.cells[col].textContent.trim() : ""; });
+    });
     function apply() {
       var q = text ? text.value.trim().toLowerCase() : "";
       var shown = 0;
-      rows.forEach(function (r) {
-        var ok = !q || r.textContent.toLowerCase().indexOf(q) !== -1;
-        selects.forEach(function (s) {
-          var col = Number(s.getAttribute("data-col"));
-          if (ok && s.value && r.cells[col].textContent.trim() !== s.value) ok = false;
-        });
-        r.hidden = !ok;
+      rows.forEach(function (r, i) {
+        var ok = !q || texts[i].indexOf(q) !== -1;
+        for (var k = 0; ok && k < selects.length; k++) {
+          if (selects[k].value && cols[k][i] !== selects[k].value) ok = false;
+        }
+        if (r.hidden === ok) r.hidden = !ok;
         if (ok) shown += 1;
       });
       if (count) count.textContent = shown + " of " + rows.length + " rows";
