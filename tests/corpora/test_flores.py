@@ -14,7 +14,7 @@ from sovaudit.errors import SovauditError
 
 def test_flores200_default_split_is_devtest(tmp_path: Path) -> None:
     corpus = load_corpus(f"flores200:{write_flores200(tmp_path)}")
-    assert corpus.name == "flores200@devtest"
+    assert corpus.name == "flores200-devtest"
     assert corpus.segment_ids == ("devtest:0", "devtest:1", "devtest:2")
     assert corpus.languages == ["cmn_Hant", "eng_Latn", "swh_Latn"]
     assert corpus.segments("swh_Latn") == FLORES["swh_Latn"]
@@ -34,7 +34,19 @@ def test_flores200_mismatched_line_counts_are_reported_not_dropped(tmp_path: Pat
     assert "kik_Latn" in corpus.languages
     assert corpus.coverage("kik_Latn") == pytest.approx(1 / 3)
     assert corpus.aligned("eng_Latn", "kik_Latn") == ["devtest:0"]
-    assert any("kik_Latn has 1 lines" in n for n in corpus.notes)
+    assert corpus.notes == (
+        "flores200-devtest: kik_Latn has 1 lines, most languages 3; its 1 lines are aligned,"
+        " the last 2 segments are missing",
+    )
+
+
+def test_flores200_a_longer_language_is_reported(tmp_path: Path) -> None:
+    corpus = read_flores200(
+        write_flores200(tmp_path, dict(FLORES, fra_Latn=["Un.", "Deux.", "Trois.", "Quatre."]))
+    )
+    assert len(corpus.segment_ids) == 3 and corpus.coverage("eng_Latn") == 1.0
+    assert corpus.segments("fra_Latn") == ["Un.", "Deux.", "Trois."]
+    assert any("fra_Latn has 4 lines, most languages 3" in n for n in corpus.notes)
 
 
 def test_flores200_blank_lines_are_missing_segments(tmp_path: Path) -> None:
@@ -89,7 +101,7 @@ def test_flores200_bad_split(tmp_path: Path) -> None:
 
 def test_floresplus_folder(tmp_path: Path) -> None:
     corpus = load_corpus(f"floresplus:{write_floresplus(tmp_path)}")
-    assert corpus.name == "floresplus@devtest"
+    assert corpus.name == "floresplus-devtest"
     # two varieties of one code are told apart by their glottocodes
     assert corpus.languages == ["apc_Arab_nort3139", "apc_Arab_sout3123", "eng_Latn", "swh_Latn"]
     assert corpus.segment_ids == ("devtest:0", "devtest:1", "devtest:2")
@@ -128,3 +140,12 @@ def test_floresplus_bad_input(tmp_path: Path) -> None:
         read_floresplus(tmp_path)
     with pytest.raises(SovauditError, match="FLORES\\+ source not found"):
         read_floresplus(str(tmp_path / "missing"))
+
+
+def test_floresplus_hub_id_needs_the_hub_extra() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("datasets") is not None:
+        pytest.skip("datasets is installed; the hub itself is never contacted by the tests")
+    with pytest.raises(SovauditError, match=r"pip install 'sovaudit\[hub\]'"):
+        load_corpus("floresplus:someone/flores_plus")

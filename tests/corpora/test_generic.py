@@ -15,11 +15,11 @@ def test_tsv(tmp_path: Path) -> None:
     path = tmp_path / "c.tsv"
     path.write_text("id\teng\tswh\ns1\tHello.\tJambo.\ns2\tBye.\t\n", encoding="utf-8")
     corpus = load_corpus(f"tsv:{path}")
-    assert corpus.name == "tsv:c.tsv"
+    assert corpus.name == "tsv-c"
     assert corpus.segment_ids == ("s1", "s2")
     assert corpus.texts == {"eng": {"s1": "Hello.", "s2": "Bye."}, "swh": {"s1": "Jambo."}}
     assert corpus.coverage("swh") == 0.5
-    assert corpus.notes == ("tsv:c.tsv: swh has 1 of 2 segments",)
+    assert corpus.notes == ("tsv-c: swh has 1 of 2 segments",)
 
 
 def test_tsv_keeps_quotes_verbatim(tmp_path: Path) -> None:

@@ -6,6 +6,10 @@ Corpus specs (``--corpus``):
 - ``flores200:<DIR>[@dev|@devtest]``: a FLORES-200 folder (default split ``devtest``);
 - ``floresplus:<DIR or hub id>[@dev|@devtest]``: FLORES+ parquet files, or the hub (given an id, online);
 - ``tsv:<FILE>`` and ``jsonl:<FILE>``: the generic layouts of :mod:`sovaudit.corpora.generic`.
+
+The corpus ``name`` (used in signatures, e.g. ``corpus:flores200-devtest@3f2a9c1b``) is ``udhr``,
+``flores200-<split>``, ``floresplus-<split>``, ``tsv-<file stem>`` or ``jsonl-<file stem>``; the exact data is
+identified by :attr:`ParallelCorpus.digest`.
 """
 
 from __future__ import annotations

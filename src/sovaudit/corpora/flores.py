@@ -10,8 +10,9 @@ Languages are keyed ``<iso_639_3>_<iso_15924>`` (``swh_Latn``), with ``_<glottoc
 has several varieties (``apc_Arab_nort3139``). Segment ids are ``<split>:<id>``. A file without those
 columns is read as one language named by its file stem.
 
-A language with fewer lines than the others keeps the lines that align (line *i* is sentence *i*) and a note
-says so; nothing is silently dropped.
+The corpus has as many segments as most languages have lines. A language with fewer lines keeps the lines
+that align (line *i* is sentence *i*), one with more keeps the first ones; a note says so either way, and
+coverage shows it: nothing is silently dropped.
 """
 
 from __future__ import annotations
@@ -74,24 +75,32 @@ def read_flores200(folder: Path, split: str = "devtest") -> ParallelCorpus:
                 f"{path} is empty", "restore the file from the FLORES-200 archive, or remove it"
             )
         lines[code] = got
-    return _aligned_lines(lines, split, name=f"flores200@{split}", origin=str(root))
+    return _aligned_lines(lines, split, name=f"flores200-{split}", origin=str(root))
 
 
 def _aligned_lines(lines: dict[str, list[str]], split: str, name: str, origin: str) -> ParallelCorpus:
     counts = Counter(len(v) for v in lines.values())
-    n = max(counts)  # the full length: the longest language (line i is sentence i in every file)
+    # the corpus length is what most languages have (ties: the longer); line i is sentence i in every file
+    n = max(counts, key=lambda k: (counts[k], k))
     notes = []
-    majority = counts.most_common(1)[0][0]
     for code in sorted(lines):
-        if len(lines[code]) != n:
+        k = len(lines[code])
+        if k < n:
             notes.append(
-                f"{name}: {code} has {len(lines[code])} lines, others up to {n}"
-                f" (most have {majority}); only its first {len(lines[code])} segments are aligned"
+                f"{name}: {code} has {k} lines, most languages {n}; its {k} lines are aligned,"
+                f" the last {n - k} segments are missing"
+            )
+        elif k > n:
+            notes.append(
+                f"{name}: {code} has {k} lines, most languages {n}; its lines after line {n} are not used"
+                " (check the file for split or merged lines)"
             )
     ids = tuple(f"{split}:{i}" for i in range(n))
-    texts = {code: {ids[i]: line for i, line in enumerate(v) if line.strip()} for code, v in lines.items()}
+    texts = {
+        code: {ids[i]: line for i, line in enumerate(v[:n]) if line.strip()} for code, v in lines.items()
+    }
     for code, v in lines.items():
-        blank = sum(1 for line in v if not line.strip())
+        blank = sum(1 for line in v[:n] if not line.strip())
         if blank:
             notes.append(f"{name}: {code} has {blank} blank lines (those segments count as missing)")
     return ParallelCorpus(
@@ -167,7 +176,7 @@ def _floresplus_folder(folder: Path, split: str) -> ParallelCorpus:
                     "stem": path.stem,
                 }
             )
-    return _from_rows(rows, split, name=f"floresplus@{split}", origin=str(folder))
+    return _from_rows(rows, split, name=f"floresplus-{split}", origin=str(folder))
 
 
 def _floresplus_hub(hub_id: str, split: str) -> ParallelCorpus:
@@ -190,7 +199,7 @@ def _floresplus_hub(hub_id: str, split: str) -> ParallelCorpus:
         }
         for i, r in enumerate(ds)
     ]
-    return _from_rows(rows, split, name=f"floresplus@{split}", origin=hub_id)
+    return _from_rows(rows, split, name=f"floresplus-{split}", origin=hub_id)
 
 
 def _from_rows(rows: list[dict[str, Any]], split: str, name: str, origin: str) -> ParallelCorpus:

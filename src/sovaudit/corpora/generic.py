@@ -77,7 +77,7 @@ def read_tsv(path: Path) -> ParallelCorpus:
             cell = row[i] if i < len(row) else ""
             if cell.strip():
                 texts[lang][seg] = cell
-    return _finish(f"tsv:{path.name}", path, ids, texts)
+    return _finish(f"tsv-{path.stem}", path, ids, texts)
 
 
 def read_jsonl(path: Path) -> ParallelCorpus:
@@ -127,4 +127,4 @@ def read_jsonl(path: Path) -> ParallelCorpus:
             if value.strip():
                 lang_texts[seg] = value
     texts.pop("\0wide", None)
-    return _finish(f"jsonl:{path.name}", path, ids, texts)
+    return _finish(f"jsonl-{path.stem}", path, ids, texts)
