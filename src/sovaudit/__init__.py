@@ -10,11 +10,13 @@ __version__ = "0.1.0"
 from .errors import SovauditError  # noqa: E402
 from .results import ResultsDocument, load_results, write_results  # noqa: E402
 from .signature import make_signature  # noqa: E402
+from .models.loading import load_model  # noqa: E402
 
 __all__ = [
     "ResultsDocument",
     "SovauditError",
     "__version__",
+    "load_model",
     "load_results",
     "make_signature",
     "write_results",

@@ -1,0 +1,217 @@
+"""``load_model(spec)``: model spec strings, the backend registry, and the answer cache around every backend.
+
+Spec grammar (CLI ``--model`` and :func:`load_model` take the same strings)::
+
+    [BACKEND:]TARGET            BACKEND in the registry: hf (default), llamacpp, ...
+    openai:BASE_URL#MODEL       an OpenAI-compatible server, e.g. openai:http://127.0.0.1:8080#gemma
+
+TARGET is a model asset name from the catalogue (``gemma3-270m``, ``smollm2-135m``: installed on first
+use), a ``.gguf`` file, or a transformers model folder. ``hf:ORG/NAME`` names a model hub id and is the only
+spec that may download (only when it is not a local path).
+
+Backends are registered by name as ``"module:function"`` strings and imported only when used; a factory
+takes ``(ModelSpec, LoadOptions)`` and returns a :class:`~sovaudit.models.base.LanguageModel`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import SovauditError
+from .base import LanguageModel
+
+Factory = Callable[["ModelSpec", "LoadOptions"], LanguageModel]
+
+BACKENDS: dict[str, str | Factory] = {
+    "hf": "sovaudit.models.loading:load_hf",
+    "llamacpp": "sovaudit.models.loading:load_llamacpp",
+    "openai": "sovaudit.models.loading:load_openai",
+}
+DEFAULT_BACKEND = "hf"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed model spec. ``path`` is the resolved GGUF file or folder (``None`` for servers / hub ids)."""
+
+    text: str
+    backend: str
+    target: str
+    asset: str | None = None
+    path: Path | None = None
+    digest: str | None = None  # known SHA-256 of the file (from the asset manifest)
+    base_url: str | None = None
+    model: str | None = None
+    hub_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        """A short name for results rows: the asset name, the model id, or the file/folder stem."""
+        if self.asset:
+            return self.asset
+        if self.model:
+            return self.model
+        if self.hub_id:
+            return self.hub_id
+        if self.path is not None:
+            return self.path.stem if self.path.suffix == ".gguf" else self.path.name
+        return self.target
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Options common to backends; ``extra`` holds backend-specific keyword arguments."""
+
+    cache: bool = True
+    trust_remote_code: bool = False
+    dtype: str = "float32"
+    device: str | None = None
+    max_length: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def register_backend(name: str, factory: str | Factory) -> None:
+    """Register a backend factory (a callable or a lazy ``"module:function"`` string) under ``name``."""
+    BACKENDS[name] = factory
+
+
+def _factory(name: str) -> Factory:
+    entry = BACKENDS[name]
+    if callable(entry):
+        return entry
+    module, _, attr = entry.partition(":")
+    fn: Factory = getattr(importlib.import_module(module), attr)
+    return fn
+
+
+def parse_spec(spec: str) -> ModelSpec:
+    """Split ``spec`` into backend and target and resolve the target (installing a model asset if needed)."""
+    text = spec.strip()
+    if not text:
+        raise SovauditError("empty model spec", "pass e.g. --model gemma3-270m, a .gguf file or a model folder")
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix in BACKENDS:
+        backend, target = prefix, rest
+    else:
+        backend, target = DEFAULT_BACKEND, text
+    if backend == "openai":
+        base_url, hash_, model = target.rpartition("#")
+        if not hash_ or not base_url or not model:
+            raise SovauditError(f"bad openai model spec '{text}'", "write openai:<base-url>#<model>")
+        return ModelSpec(text, backend, target, base_url=base_url, model=model)
+    return _resolve_local(text, backend, target)
+
+
+def _resolve_local(text: str, backend: str, target: str) -> ModelSpec:
+    from ..assets.catalogue import catalogue
+
+    asset = catalogue().get(target)
+    if asset is not None and asset.kind == "model":
+        path, digest = asset_gguf(target)
+        return ModelSpec(text, backend, target, asset=target, path=path, digest=digest)
+    path = Path(target).expanduser()
+    if path.exists():
+        return ModelSpec(text, backend, target, path=path.resolve())
+    if backend == "hf" and text.startswith("hf:") and _HUB_ID.match(target):
+        return ModelSpec(text, backend, target, hub_id=target)
+    models = sorted(a.name for a in catalogue().values() if a.kind == "model")
+    raise SovauditError(
+        f"model '{target}' not found: not a model asset, file or folder",
+        f"use one of {', '.join(models)}, a .gguf file, a model folder, or openai:<url>#<model>",
+    )
+
+
+def asset_gguf(name: str) -> tuple[Path, str | None]:
+    """The GGUF file of an installed (or now installed) model asset and its SHA-256 from the manifest."""
+    from ..assets.store import MANIFEST, AssetStore
+
+    base = AssetStore().path(name)
+    manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+    ggufs = sorted(rel for rel in manifest["files"] if rel.endswith(".gguf"))
+    if len(ggufs) != 1:
+        raise SovauditError(f"asset '{name}' does not hold exactly one .gguf file", f"reinstall: sovaudit assets install --force {name}")
+    return base / ggufs[0], manifest["files"][ggufs[0]]
+
+
+def load_model(
+    spec: str,
+    *,
+    cache: bool = True,
+    trust_remote_code: bool = False,
+    dtype: str = "float32",
+    device: str | None = None,
+    max_length: int | None = None,
+    **extra: Any,
+) -> LanguageModel:
+    """Load the model that ``spec`` names (see the module docstring) behind the answer cache.
+
+    ``cache=False`` turns the SQLite answer cache off (benchmarks). ``trust_remote_code`` is passed to
+    transformers only when true. Backend-specific keywords go through ``extra``.
+    """
+    opts = LoadOptions(cache, trust_remote_code, dtype, device, max_length, dict(extra))
+    parsed = parse_spec(spec)
+    model = _factory(parsed.backend)(parsed, opts)
+    if not cache:
+        return model
+    from ..cache import CachedModel
+
+    cached: LanguageModel = CachedModel(model)
+    return cached
+
+
+# -- built-in factories ---------------------------------------------------------------------------------
+def load_hf(spec: ModelSpec, opts: LoadOptions) -> LanguageModel:
+    """The ``hf`` backend: a folder as is; a GGUF through its cached safetensors conversion."""
+    from .hf import HFModel, HFOptions, convert_gguf
+
+    hf_opts = HFOptions(
+        dtype=opts.dtype,
+        device=opts.device,
+        trust_remote_code=opts.trust_remote_code,
+        max_length=opts.max_length,
+        **{k: v for k, v in opts.extra.items() if k in ("rolling_context", "limits")},
+    )
+    if spec.hub_id is not None:
+        from ..errors import require
+
+        hub: Any = require("huggingface_hub", "models")
+        folder = Path(hub.snapshot_download(spec.hub_id))
+        return HFModel(folder, name=spec.hub_id, options=hf_opts)
+    assert spec.path is not None
+    if spec.path.is_file():
+        if spec.path.suffix != ".gguf":
+            from .hf import check_gguf
+
+            check_gguf(spec.path)  # raises with a clear message unless it is a GGUF after all
+        folder = convert_gguf(spec.path, spec.digest, opts.trust_remote_code)
+        return HFModel(folder, name=spec.name, digest=None, options=hf_opts)
+    return HFModel(spec.path, name=spec.name, options=hf_opts)
+
+
+def load_llamacpp(spec: ModelSpec, opts: LoadOptions) -> LanguageModel:
+    """The ``llamacpp`` backend (module ``sovaudit.models.llamacpp_backend``)."""
+    from .llamacpp_backend import LlamaCppModel
+
+    if spec.path is None or not spec.path.is_file():
+        raise SovauditError(f"the llamacpp backend needs a .gguf file, got '{spec.target}'", "give a .gguf file or a model asset")
+    kwargs = dict(opts.extra)
+    if opts.max_length and "n_ctx" not in kwargs:
+        kwargs["n_ctx"] = opts.max_length
+    model: LanguageModel = LlamaCppModel(spec.path, name=spec.name, digest=spec.digest, **kwargs)
+    return model
+
+
+def load_openai(spec: ModelSpec, opts: LoadOptions) -> LanguageModel:
+    """The ``openai`` backend (module ``sovaudit.models.openai_backend``)."""
+    from .openai_backend import OpenAIModel
+
+    assert spec.base_url is not None and spec.model is not None
+    model: LanguageModel = OpenAIModel(spec.base_url, spec.model, **dict(opts.extra))
+    return model
