@@ -140,12 +140,3 @@ def test_floresplus_bad_input(tmp_path: Path) -> None:
         read_floresplus(tmp_path)
     with pytest.raises(SovauditError, match="FLORES\\+ source not found"):
         read_floresplus(str(tmp_path / "missing"))
-
-
-def test_floresplus_hub_id_needs_the_hub_extra() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("datasets") is not None:
-        pytest.skip("datasets is installed; the hub itself is never contacted by the tests")
-    with pytest.raises(SovauditError, match=r"pip install 'sovaudit\[hub\]'"):
-        load_corpus("floresplus:someone/flores_plus")
