@@ -6,21 +6,55 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import yaml
 
+MIT_TEXT = """MIT License
+
+Copyright (c) 2024 Example Person
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+
 ALL_REQUIRED = [
-    "Model architecture", "Model parameters (Final)", "Evaluation results", "Model card", "Data card",
+    "Model architecture",
+    "Model parameters (Final)",
+    "Evaluation results",
+    "Model card",
+    "Data card",
     "Technical report",  # class III
-    "Training code", "Inference code", "Evaluation code", "Evaluation data",  # class II
-    "Datasets", "Data preprocessing code", "Model parameters (Intermediate)", "Research paper",  # class I
+    "Training code",
+    "Inference code",
+    "Evaluation code",
+    "Evaluation data",  # class II
+    "Datasets",
+    "Data preprocessing code",
+    "Model parameters (Intermediate)",
+    "Research paper",  # class I
 ]
 CLASS_3 = ALL_REQUIRED[:6]
 CLASS_2 = ALL_REQUIRED[6:10]
 CLASS_1 = ALL_REQUIRED[10:]
 
 
-def mot_yaml(components: dict[str, str | None], global_licenses: dict[str, str] | None = None, name: str = "T") -> str:
+def mot_yaml(
+    components: dict[str, str | None], global_licenses: dict[str, str] | None = None, name: str = "T"
+) -> str:
     """A Model Openness Tool declaration: component name -> license (None: no license key)."""
     comps: list[dict[str, Any]] = []
     for cname, lic in components.items():
@@ -34,7 +68,9 @@ def mot_yaml(components: dict[str, str | None], global_licenses: dict[str, str] 
         "license": {k: {"name": v, "path": ""} for k, v in (global_licenses or {}).items()},
         "components": comps,
     }
-    return yaml.safe_dump({"framework": {"name": "Model Openness Framework", "version": "1.0"}, "release": release})
+    return yaml.safe_dump(
+        {"framework": {"name": "Model Openness Framework", "version": "1.0"}, "release": release}
+    )
 
 
 def make_gguf(path: Path, meta: dict[str, Any]) -> Path:

@@ -3,31 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from openness_helpers import MIT_TEXT
 
 from sovaudit.audits.openness.licenses import identify, identify_text, normalise
-
-MIT_TEXT = """MIT License
-
-Copyright (c) 2024 Example Person
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
 
 # raw string -> (id, status, osi, open_data, open_content, mof_open)
 TABLE = [
@@ -50,7 +28,15 @@ TABLE = [
     ("Gemma Terms of Use", "LicenseRef-Gemma-Terms-of-Use", "known", False, False, False, False),
     ("gemma", "LicenseRef-Gemma-Terms-of-Use", "known", False, False, False, False),
     ("Llama 2 Community License", "LicenseRef-Llama-2-Community", "known", False, False, False, False),
-    ("Meta Llama 3 Community License Agreement", "LicenseRef-Llama-3-Community", "known", False, False, False, False),
+    (
+        "Meta Llama 3 Community License Agreement",
+        "LicenseRef-Llama-3-Community",
+        "known",
+        False,
+        False,
+        False,
+        False,
+    ),
 ]
 
 
@@ -58,7 +44,12 @@ TABLE = [
 def test_identification_table(raw, lid, status, osi, odata, ocontent, mof_open):
     info = identify(raw)
     assert (info.id, info.status) == (lid, status)
-    assert (info.osi_approved, info.open_data, info.open_content, info.mof_open) == (osi, odata, ocontent, mof_open)
+    assert (info.osi_approved, info.open_data, info.open_content, info.mof_open) == (
+        osi,
+        odata,
+        ocontent,
+        mof_open,
+    )
 
 
 @pytest.mark.parametrize("raw", ["Frobnitz License 9", "BSD", "pubmed", "some custom terms", "other"])
@@ -71,8 +62,13 @@ def test_unknown_strings_are_unknown_and_never_open(raw):
 
 @pytest.mark.parametrize(
     ("raw", "kind"),
-    [("unlicensed", "unlicensed"), ("Undisclosed", "unlicensed"), ("Component not included", "not_included"),
-     ("Component not include.", "not_included"), ("Other license", "other")],
+    [
+        ("unlicensed", "unlicensed"),
+        ("Undisclosed", "unlicensed"),
+        ("Component not included", "not_included"),
+        ("Component not include.", "not_included"),
+        ("Other license", "other"),
+    ],
 )
 def test_placeholders(raw, kind):
     info = identify(raw)
@@ -109,6 +105,8 @@ def test_text_markers_identify_gemma(db_dir):
 
 
 def test_text_that_is_no_license_is_unknown(db_dir):
-    text = "This model may be used by members of the club on Tuesdays only, and never on weekends or holidays."
+    text = (
+        "This model may be used by members of the club on Tuesdays only, and never on weekends or holidays."
+    )
     info = identify_text(text, db_dir=db_dir)
     assert info.status == "unknown" and not info.mof_open

@@ -1,14 +1,13 @@
-"""MOF class boundaries, with declarations made by the tests (expected values from ModelEvaluator.php's rules)."""
+"""MOF class boundaries, with declarations made by the tests (expected: ModelEvaluator.php's rules)."""
 
 from __future__ import annotations
 
 import pytest
+from openness_helpers import ALL_REQUIRED, CLASS_1, CLASS_2, CLASS_3, mot_yaml
 
-from sovaudit.audits.openness.declarations import parse_declaration, mof_input
+from sovaudit.audits.openness.declarations import mof_input, parse_declaration
 from sovaudit.audits.openness.mof import evaluate
 from sovaudit.audits.openness.rules import mof_rules
-
-from openness_helpers import ALL_REQUIRED, CLASS_1, CLASS_2, CLASS_3, mot_yaml
 
 
 def run(components, global_licenses=None, as_written=False):
@@ -65,7 +64,9 @@ def test_research_paper_stands_in_for_technical_report():
 
 
 def test_paper_only_counts_for_class_3_progress():
-    v = run({"Research paper": "CC-BY-4.0", "Data card": "CC-BY-SA-4.0", "Evaluation results": "CC-BY-SA-4.0"})
+    v = run(
+        {"Research paper": "CC-BY-4.0", "Data card": "CC-BY-SA-4.0", "Evaluation results": "CC-BY-SA-4.0"}
+    )
     assert v.class_3 == pytest.approx(50.0)
 
 
@@ -90,7 +91,10 @@ def test_unlicensed_component_does_not_fall_back_to_global():
 
 def test_global_licenses_by_type_then_distribution():
     # a component takes the global license of its first content type that has one, else the distribution one
-    v = run({n: None for n in CLASS_3}, {"code": "Apache-1.0", "document": "CC-BY-SA-4.0", "distribution": "Proprietary"})
+    v = run(
+        {n: None for n in CLASS_3},
+        {"code": "Apache-1.0", "document": "CC-BY-SA-4.0", "distribution": "Proprietary"},
+    )
     lic = {c.name: c.license for c in v.components}
     assert lic["Model architecture"] == "Apache-1.0"  # code
     assert lic["Model card"] == "CC-BY-SA-4.0"  # [document, code]

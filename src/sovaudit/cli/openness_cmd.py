@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -11,17 +12,30 @@ from rich.table import Table
 from ..results import write_results
 from .app import app
 
+ModelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--model", "-m", help="Asset name, model folder or .gguf file (repeatable)."),
+]
+DeclOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--declaration", "-d", help="MOT YAML, openness-index YAML or sovaudit declaration (repeatable)."
+    ),
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for results.json and rows.csv.")]
+NoBuiltinOpt = Annotated[
+    bool, typer.Option("--no-builtin", help="Do not use the built-in declarations of assets.")
+]
+
 
 @app.command("openness")
 def openness(
-    model: list[str] = typer.Option(None, "--model", "-m", help="Asset name, model folder or .gguf file (repeatable)."),
-    declaration: list[str] = typer.Option(
-        None, "--declaration", "-d", help="MOT YAML, openness-index YAML or sovaudit declaration (repeatable)."
-    ),
-    out: Path = typer.Option(Path("runs/openness"), "--out", "-o", help="Folder for results.json and rows.csv."),
-    no_builtin: bool = typer.Option(False, "--no-builtin", help="Do not use the built-in declarations of assets."),
+    model: ModelOpt = None,
+    declaration: DeclOpt = None,
+    out: OutOpt = Path("runs/openness"),
+    no_builtin: NoBuiltinOpt = False,
 ) -> None:
-    """Audit openness. With no arguments: the two embedded default models with their built-in declarations."""
+    """Audit openness (MOF, OSAID 1.0, openness index). No arguments: the two embedded default models."""
     from ..audits.openness import run_openness
 
     doc = run_openness(list(model or []), list(declaration or []), builtin=not no_builtin)
@@ -31,7 +45,13 @@ def openness(
         table.add_column(col)
     for r in doc.rows:
         table.add_row(
-            str(r["subject"]), str(r["license"]), str(r["mof_class"] or "-"), f"{r['mof_class_1']:.0f}",
-            f"{r['mof_class_2']:.0f}", f"{r['mof_class_3']:.0f}", str(r["osaid"]), f"{r['index_total']:g}",
+            str(r["subject"]),
+            str(r["license"]),
+            str(r["mof_class"] or "-"),
+            f"{r['mof_class_1']:.0f}",
+            f"{r['mof_class_2']:.0f}",
+            f"{r['mof_class_3']:.0f}",
+            str(r["osaid"]),
+            f"{r['index_total']:g}",
         )
     Console(stderr=True).print(table)

@@ -1,4 +1,4 @@
-"""The openness audit: how open is a model really — OSAID 1.0, MOF class and the openness index, with evidence.
+"""The openness audit: how open is a model really — OSAID 1.0, MOF class, openness index, with evidence.
 
 Modules: ``rules`` (the MOF rules and license data files), ``licenses`` (strings and texts -> SPDX ids and
 what each id is), ``gguf_meta`` (GGUF metadata header), ``evidence`` (facts from a model folder or GGUF),

@@ -1,4 +1,4 @@
-"""The openness audit: subjects (a model and/or declarations) -> evidence -> MOF, OSAID, index -> results document.
+"""The openness audit: subjects (model and/or declarations) -> evidence -> MOF, OSAID, index -> results.
 
 Pairing (see :func:`plan_subjects`): with no model and no declaration, the two embedded default models
 (``gemma3-270m``, ``smollm2-135m``) with their built-in declarations; with no model, one subject per
@@ -75,7 +75,9 @@ def _resolve_model(model: str) -> tuple[Path, str, AssetRecord | None]:
         store = AssetStore()
         record = store.record(model)
         return store.path(model), hashed(model, record.sha256 or short_hash(model)), record
-    raise SovauditError(f"no model '{model}': not a folder, a file or an asset name", "pass --model NAME|FOLDER|FILE.gguf")
+    raise SovauditError(
+        f"no model '{model}': not a folder, a file or an asset name", "pass --model NAME|FOLDER|FILE.gguf"
+    )
 
 
 def _path_digest(p: Path) -> str:
@@ -111,7 +113,8 @@ def _merge_evidence(inp: MofInput, ev: Evidence, found: str | None, findings: li
             inp.components[10] = {"license": found} if found else {}
         elif found and params.get("license") and identify(params["license"]).label != identify(found).label:
             findings.append(
-                f"Model parameters (Final): declared '{params['license']}' but the files show {found}; the files win"
+                f"Model parameters (Final): declared '{params['license']}' but the files show {found}; "
+                "the files win"
             )
             params["license"] = found
     if found and not inp.global_licenses.get("distribution"):
@@ -158,10 +161,7 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
     if not weights_license and index_decl is not None:
         project = index_decl.raw.get("project") or {}
         weights_license = str(project.get("license") or "") or None
-    if index_decl is not None:
-        index = oi.from_index_yaml(index_decl)
-    else:
-        index = oi.derive(mof, sov, weights_license)
+    index = oi.from_index_yaml(index_decl) if index_decl is not None else oi.derive(mof, sov, weights_license)
     if not weights_license:
         findings.append("closed: no license for the model was found or declared")
     lic = identify(weights_license) if weights_license else None
@@ -178,8 +178,15 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
         "mof_class_3": round(mof.class_3, 2),
         "osaid": osaid["verdict"],
         "index_total": index["total"],
-        "mof": {**mof.summary(), "as_written": {"class": strict.klass, "class_1": strict.class_1,
-                                                 "class_2": strict.class_2, "class_3": strict.class_3}},
+        "mof": {
+            **mof.summary(),
+            "as_written": {
+                "class": strict.klass,
+                "class_1": strict.class_1,
+                "class_2": strict.class_2,
+                "class_3": strict.class_3,
+            },
+        },
         "osaid_detail": osaid,
         "openness_index": index,
         "facts": [f.model_dump(exclude_none=True) for f in facts],
@@ -200,18 +207,32 @@ def _declared_facts(decls: list[Declaration], inp: MofInput) -> list[Fact]:
     facts = []
     for d in decls:
         if d.format == "index":
-            facts.append(Fact(subject="openness index entry", value=d.name, status="declared", source=d.source))
+            facts.append(
+                Fact(subject="openness index entry", value=d.name, status="declared", source=d.source)
+            )
             continue
         for cid, entry in sorted(inp.components.items()):
             if entry.get("license") is not None or entry.get("component_path"):
                 facts.append(
-                    Fact(subject=f"component {cid}", value=entry.get("license") or "(global license)",
-                         status="declared", source=d.source, field=entry.get("component_path", ""))
+                    Fact(
+                        subject=f"component {cid}",
+                        value=entry.get("license") or "(global license)",
+                        status="declared",
+                        source=d.source,
+                        field=entry.get("component_path", ""),
+                    )
                 )
         if d.sovaudit:
             for data in d.sovaudit.training_data:
-                facts.append(Fact(subject="training data", value=f"{data.name}: {data.license or 'no license'}",
-                                  status="declared", source=d.source, field=data.where))
+                facts.append(
+                    Fact(
+                        subject="training data",
+                        value=f"{data.name}: {data.license or 'no license'}",
+                        status="declared",
+                        source=d.source,
+                        field=data.where,
+                    )
+                )
     return facts
 
 
@@ -238,8 +259,12 @@ def run_openness(models: list[str], declarations: list[str], builtin: bool = Tru
     doc = ResultsDocument(
         audit="openness",
         signature=make_signature(sig_parts),  # type: ignore[arg-type]
-        settings={"models": models, "declarations": declarations, "builtin_declarations": builtin,
-                  "subjects": [s.model_dump() for s in subjects]},
+        settings={
+            "models": models,
+            "declarations": declarations,
+            "builtin_declarations": builtin,
+            "subjects": [s.model_dump() for s in subjects],
+        },
         provenance=make_provenance(records, PACKAGES),
         rows=rows,
         summary={"subjects": len(rows), "top_level_describes": first["subject"]},

@@ -10,7 +10,7 @@ Three formats, told apart by their top-level keys:
       sovaudit_declaration: 1
       name: SmolLM2-135M-Instruct
       producer: Hugging Face
-      license: Apache-2.0                 # the release's distribution license (the weights', unless a component says)
+      license: Apache-2.0                 # distribution license (the weights', unless a component says)
       components:                         # MOF component name -> where it is and its license
         - {name: Training code, where: "https://...", license: Apache-2.0}
       training_data:                      # the data the model learnt from, with licenses
@@ -117,7 +117,9 @@ def load_declaration(path: str | Path) -> Declaration:
     builtin = builtin_declaration_text(str(path))
     if builtin is not None:
         return parse_declaration(builtin, f"builtin:{path}")
-    raise SovauditError(f"no declaration file at {p}", "pass a YAML file (MOT, openness index or sovaudit format)")
+    raise SovauditError(
+        f"no declaration file at {p}", "pass a YAML file (MOT, openness index or sovaudit format)"
+    )
 
 
 def parse_declaration(text: str, source: str) -> Declaration:
@@ -133,7 +135,9 @@ def parse_declaration(text: str, source: str) -> Declaration:
     except yaml.YAMLError as exc:
         raise SovauditError(f"{source} is not valid YAML ({exc})", "fix the YAML syntax") from exc
     if not isinstance(raw, dict):
-        raise SovauditError(f"{source} holds no YAML mapping", "pass a MOT, openness-index or sovaudit declaration")
+        raise SovauditError(
+            f"{source} holds no YAML mapping", "pass a MOT, openness-index or sovaudit declaration"
+        )
     digest = short_hash(text)
     if "sovaudit_declaration" in raw:
         try:
@@ -145,7 +149,9 @@ def parse_declaration(text: str, source: str) -> Declaration:
                 f"{source}: sovaudit declaration field '{loc}': {first['msg']}",
                 "see the declaration format in sovaudit/audits/openness/declarations.py",
             ) from exc
-        return Declaration(format="sovaudit", source=source, name=decl.name, sha256=digest, raw=raw, sovaudit=decl)
+        return Declaration(
+            format="sovaudit", source=source, name=decl.name, sha256=digest, raw=raw, sovaudit=decl
+        )
     if "release" in raw and isinstance(raw["release"], dict):
         name = str(raw["release"].get("name") or Path(source).stem)
         return Declaration(format="mot", source=source, name=name, sha256=digest, raw=raw)
@@ -153,7 +159,7 @@ def parse_declaration(text: str, source: str) -> Declaration:
         name = str(raw["project"].get("name") or Path(source).stem)
         return Declaration(format="index", source=source, name=name, sha256=digest, raw=raw)
     raise SovauditError(
-        f"{source} is not a declaration sovaudit reads (top-level keys: {', '.join(map(str, raw)) or 'none'})",
+        f"{source} is not a declaration sovaudit reads (top-level keys: {', '.join(map(str, raw))})",
         "pass a Model Openness Tool YAML (release:), an openness-index project YAML (project:) "
         "or a sovaudit declaration (sovaudit_declaration: 1)",
     )

@@ -102,7 +102,14 @@ def _scan_folder(root: Path, ev: Evidence) -> None:
             text = _plain_text(f.read_text(encoding="utf-8", errors="replace"), f.suffix.lower())
             info = identify_text(text)
             ev.facts.append(
-                Fact(subject="license", value=info.label, status="found", source=rel, field="text", license=info)
+                Fact(
+                    subject="license",
+                    value=info.label,
+                    status="found",
+                    source=rel,
+                    field="text",
+                    license=info,
+                )
             )
 
 
@@ -128,7 +135,9 @@ def gguf_facts(path: Path, rel: str) -> list[Fact]:
         elif key == "general.datasets":
             facts.append(Fact(subject="datasets", value=text, status="found", source=rel, field=key))
         else:
-            facts.append(Fact(subject=key.removeprefix("general."), value=text, status="found", source=rel, field=key))
+            facts.append(
+                Fact(subject=key.removeprefix("general."), value=text, status="found", source=rel, field=key)
+            )
     return facts
 
 
@@ -138,7 +147,7 @@ def _license_fact(raw: str, rel: str, field: str) -> Fact:
 
 
 def card_facts(text: str, rel: str) -> list[Fact]:
-    """Facts from a model card: the YAML front matter (``license``, ``license_name``, ``datasets``) and its presence."""
+    """Facts from a model card: its presence and its front matter (license, license_name, datasets)."""
     facts = [Fact(subject="Model card", value=rel, status="found", source=rel, field="file")]
     match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", text, re.DOTALL)
     if not match:
@@ -151,19 +160,29 @@ def card_facts(text: str, rel: str) -> list[Fact]:
         return facts
     lic = front.get("license_name") or front.get("license")
     field = "front matter: license_name" if front.get("license_name") else "front matter: license"
-    if isinstance(lic, str) and lic.strip() and lic.strip().lower() != "other":
-        facts.append(_license_fact(lic, rel, field))
-    elif isinstance(lic, str):
+    if (isinstance(lic, str) and lic.strip() and lic.strip().lower() != "other") or isinstance(lic, str):
         facts.append(_license_fact(lic, rel, field))
     if front.get("license_link"):
         facts.append(
-            Fact(subject="license.link", value=str(front["license_link"]), status="found", source=rel, field="front matter: license_link")
+            Fact(
+                subject="license.link",
+                value=str(front["license_link"]),
+                status="found",
+                source=rel,
+                field="front matter: license_link",
+            )
         )
     datasets = front.get("datasets")
     if datasets:
         names = datasets if isinstance(datasets, list) else [datasets]
         facts.append(
-            Fact(subject="datasets", value=", ".join(map(str, names)), status="found", source=rel, field="front matter: datasets")
+            Fact(
+                subject="datasets",
+                value=", ".join(map(str, names)),
+                status="found",
+                source=rel,
+                field="front matter: datasets",
+            )
         )
     return facts
 
@@ -176,4 +195,6 @@ def config_facts(path: Path, rel: str) -> list[Fact]:
         return [Fact(subject="note", value="config.json is not valid JSON", status="found", source=rel)]
     arch = cfg.get("architectures") or cfg.get("model_type") or ""
     value = ", ".join(arch) if isinstance(arch, list) else str(arch)
-    return [Fact(subject="architecture config", value=value, status="found", source=rel, field="architectures")]
+    return [
+        Fact(subject="architecture config", value=value, status="found", source=rel, field="architectures")
+    ]

