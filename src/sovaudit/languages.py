@@ -227,7 +227,7 @@ def _country(cc: str) -> str:
     code = (cc or "").strip().upper()
     if code not in _territory_populations():
         raise SovauditError(
-            f"unknown country code '{cc}'",
+            f"unknown country code '{cc}' (not a territory in CLDR's population data)",
             "use an ISO 3166-1 alpha-2 code such as KE, IN or BR",
         )
     return code

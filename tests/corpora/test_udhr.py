@@ -166,3 +166,13 @@ def test_real_udhr_parse_and_cached_load_times(tmp_path: Path) -> None:
     assert cached.digest == parsed.digest
     assert t2 - t1 < 2.0, f"cached load took {t2 - t1:.2f}s"
     assert t1 - t0 < 20.0, f"first parse took {t1 - t0:.2f}s"
+
+
+def test_a_damaged_cache_means_a_new_parse(udhr_dir: Path, tmp_path: Path) -> None:
+    (udhr_dir / "MANIFEST.json").write_text("{}", "utf-8")
+    cache = tmp_path / "cache"
+    first = load_udhr(udhr_dir, cache_dir=cache)
+    (cached,) = cache.glob("udhr-*.json")
+    for damage in ("{not json", '{"texts": {}}', "[]"):
+        cached.write_text(damage, "utf-8")
+        assert load_udhr(udhr_dir, cache_dir=cache).digest == first.digest

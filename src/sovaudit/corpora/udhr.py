@@ -252,6 +252,8 @@ def load_udhr(folder: Path | None = None, cache_dir: Path | None = None) -> Para
             data = json.loads(cached.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = None
+        if not isinstance(data, dict) or not {"segment_ids", "texts", "language_meta", "notes"} <= set(data):
+            data = None  # a damaged cache file only costs a new parse
     if data is None:
         data = _to_json(read_udhr_folder(root))
         if cached is not None:
