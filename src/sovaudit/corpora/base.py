@@ -45,7 +45,7 @@ class ParallelCorpus:
         if language not in self.texts:
             raise SovauditError(
                 f"language '{language}' is not in corpus {self.name}",
-                "list the corpus languages with: sovaudit corpora languages " + self.name.split(":")[0],
+                "list the corpus languages with: sovaudit corpora languages SPEC",
             )
         lang = self.texts[language]
         wanted = self.segment_ids if ids is None else list(ids)
