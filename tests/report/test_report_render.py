@@ -71,7 +71,6 @@ def test_tokenizer_report_has_all_parts(tokenizer_doc: ResultsDocument) -> None:
     assert "Language tax of tokenizers" in text
     assert "costs three times as much" in text and "holds only a third as much" in text
     assert "15.20×" in text and "12.54×" in text  # a row premium and a summary percentile, as recorded
-    assert "not in corpus" in text  # Luo is spoken in Kenya but absent from the corpus
     assert "21,000,000" in text
     assert tokenizer_doc.signature in text
     # one row per (tokenizer, language) in the per-language table
@@ -93,6 +92,19 @@ def test_country_language_matches_corpus_code_through_iso639_3(tokenizer_doc: Re
     # swh (Kenya's language) is swh_Latn in the corpus; its gpt2, cl100k_base and bytes premiums follow
     i = cells.index("swh_Latn")
     assert cells[i + 1 : i + 5] == ["21,000,000", "1.90×", "1.62×", "1.07×"]
+    rows = [
+        re.findall(r"<td[^>]*>([^<]*)</td>", tr) for tr in kenya.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    ]
+    assert rows[1] == ["eng", "English", "yes", "4,000,000", "1.00×", "1.00×", "1.00×"]
+    assert rows[2] == [
+        "luo",
+        "Luo",
+        "no",
+        "5,000,000",
+        "—",
+        "—",
+        "—",
+    ]  # spoken in Kenya, absent from the corpus
 
 
 def test_planted_script_is_escaped_everywhere(tokenizer_doc: ResultsDocument) -> None:

@@ -41,6 +41,7 @@ ROW_COLUMNS = [
 ]
 ALWAYS = {"tokenizer", "language", "premium"}
 OPEN_ROWS = 2000  # a longer table of all measurements starts folded (a browser lays it out when opened)
+NOT_IN_CORPUS = "no"
 MAX_COUNTRY_CHARTS = 12  # more countries than this: tables only, to keep the page light
 
 
@@ -161,7 +162,7 @@ def _countries(prefix: str, countries: Mapping[str, Any], rows: list[dict[str, A
     cols = [
         Column("language", "language", "text"),
         Column("name", "name", "text"),
-        Column("corpus", "in corpus as", "text"),
+        Column("corpus", "in corpus", "text", title="yes, no, or the corpus's code for the language"),
         Column("population", "speakers", "int"),
         *[Column(f"p:{tok}", tok, "ratio", title=f"premium of {tok}") for tok in toks],
     ]
@@ -178,9 +179,9 @@ def _countries(prefix: str, countries: Mapping[str, Any], rows: list[dict[str, A
             matches = [lang] if lang in by_code else by_iso.get(lang, [])
             base = {"language": lang, "name": entry.get("name"), "population": entry.get("population")}
             if not matches:
-                table_rows.append({**base, "corpus": "not in corpus"})
+                table_rows.append({**base, "corpus": NOT_IN_CORPUS})
             for m in matches:
-                row = {**base, "corpus": m}
+                row = {**base, "corpus": "yes" if m == lang else m}
                 for tok in toks:
                     row[f"p:{tok}"] = by_code[m].get(tok, {}).get("premium")
                     p, pop = _num(row[f"p:{tok}"]), _num(entry.get("population"))
@@ -192,7 +193,7 @@ def _countries(prefix: str, countries: Mapping[str, Any], rows: list[dict[str, A
         name = str(country.get("name") or code)
         chart = None
         in_corpus = [
-            r for r in table_rows if is_number(r.get("population")) and r.get("corpus") != "not in corpus"
+            r for r in table_rows if is_number(r.get("population")) and r.get("corpus") != NOT_IN_CORPUS
         ]
         if len(countries) <= MAX_COUNTRY_CHARTS and len(in_corpus) > 1:
             chart = scatter_plot(
