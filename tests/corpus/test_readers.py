@@ -112,7 +112,7 @@ def test_missing_text_field_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "c.jsonl").write_bytes(b'{"body": "x"}\n')
     pq.write_table(pa.table({"body": ["x"]}), tmp_path / "d.parquet")
     for f in ("c.jsonl", "d.parquet"):
-        with pytest.raises(SovauditError, match="text field 'text' not found.*body.*--text-field"):
+        with pytest.raises(SovauditError, match=r"text field 'text' not found.*body.*--text-field"):
             plan_shards([tmp_path / f], "text")
     assert plan_shards([tmp_path / "c.jsonl"], "body")
 
