@@ -19,7 +19,7 @@ def verdicts(components, global_licenses=None):
 
 
 def test_osaid_meets_when_all_three_elements_hold():
-    mof, v = verdicts({n: "Apache-2.0" for n in ALL_REQUIRED})
+    _, v = verdicts({n: "Apache-2.0" for n in ALL_REQUIRED})
     assert v["meets"] and v["verdict"] == "meets" and v["reasons"] == []
     assert v["parameters"]["meets"] and v["code"]["meets"] and v["data_information"]["meets"]
 

