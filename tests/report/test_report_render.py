@@ -48,6 +48,7 @@ def ids(page: Collector) -> list[str]:
     return [str(a["id"]) for _, a in page.tags if a.get("id")]
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no section may fall back
 def test_tokenizer_report_has_all_parts(tokenizer_doc: ResultsDocument) -> None:
     html = render_report([tokenizer_doc])
     page = parse(html)
@@ -141,6 +142,7 @@ def test_rendering_is_deterministic(tokenizer_doc: ResultsDocument) -> None:
     assert render_report([tokenizer_doc]) == render_report([make_tokenizer_doc()])
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no section may fall back
 def test_minimal_and_malformed_documents_still_render() -> None:
     minimal = ResultsDocument(
         audit="tokenizers",
@@ -169,6 +171,7 @@ def test_minimal_and_malformed_documents_still_render() -> None:
     assert "<th" in minimal_rows and "tokens/byte" not in minimal_rows  # absent columns are left out
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no section may fall back
 def test_unknown_audit_gets_the_generic_section() -> None:
     doc = ResultsDocument(
         audit="opinions",
@@ -245,3 +248,22 @@ def test_long_measurement_table_starts_folded(
     assert "<details open><summary>9 rows" in render_report([tokenizer_doc])
     monkeypatch.setattr(tokenizers, "OPEN_ROWS", 5)
     assert "<details><summary>9 rows" in render_report([tokenizer_doc])
+
+
+def test_a_failing_section_falls_back_to_the_generic_view(
+    tokenizer_doc: ResultsDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sovaudit.report.sections import tokenizers
+
+    def broken(docs: list[ResultsDocument], env: object) -> str:
+        raise KeyError(EVIL)
+
+    monkeypatch.setattr(tokenizers, "render", broken)
+    monkeypatch.delenv("SOVAUDIT_DEBUG", raising=False)
+    with pytest.warns(RuntimeWarning, match="could not render"):
+        html = render_report([tokenizer_doc])
+    assert 'class="warning"' in html and "KeyError" in html
+    assert EVIL not in html and "generic-tokenizers-0-rows" in html  # the rows are still shown, escaped
+    monkeypatch.setenv("SOVAUDIT_DEBUG", "1")
+    with pytest.raises(KeyError):
+        render_report([tokenizer_doc])

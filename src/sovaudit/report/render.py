@@ -12,10 +12,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import importlib
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import jinja2
@@ -133,6 +136,26 @@ def asset_rows(docs: Sequence[ResultsDocument]) -> list[dict[str, Any]]:
     return rows
 
 
+def _render_section(module: ModuleType, docs: list[ResultsDocument], env: jinja2.Environment) -> Markup:
+    """A section's HTML; if its plugin fails on these documents, the generic view with a visible warning.
+
+    A report must still show the recorded data when one section has a bug or meets a document it does not
+    understand; set SOVAUDIT_DEBUG=1 to get the exception instead.
+    """
+    try:
+        return Markup(module.render(docs, env))
+    except Exception as exc:
+        if os.environ.get("SOVAUDIT_DEBUG") or module.__name__ == GENERIC:
+            raise
+        problem = (
+            f"the section {module.__name__} could not render these documents ({type(exc).__name__}: {exc})"
+        )
+        warnings.warn(problem, RuntimeWarning, stacklevel=2)
+        generic = importlib.import_module(GENERIC)
+        warning = Markup('<p class="warning">{}; showing the recorded data instead.</p>').format(problem)
+        return warning + Markup(generic.render(docs, env))
+
+
 def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
     """Render results documents into one self-contained HTML page (a string)."""
     if not docs:
@@ -142,7 +165,9 @@ def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
     for audit, group in _group(docs).items():
         module = section_for(audit)
         name = f"{audit}" if module.__name__ == GENERIC else str(getattr(module, "TITLE", audit))
-        sections.append({"id": _section_id(audit), "title": name, "html": Markup(module.render(group, env))})
+        sections.append(
+            {"id": _section_id(audit), "title": name, "html": _render_section(module, group, env)}
+        )
     script = _static("report.js")
     doc_list = [
         {"audit": d.audit, "signature": d.signature, "anchor": doc_anchor(i)}
