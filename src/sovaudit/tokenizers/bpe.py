@@ -117,6 +117,8 @@ class TiktokenTokenizer:
     ) -> TiktokenTokenizer:
         """Build a ``tiktoken.Encoding`` from mergeable ranks and a split pattern."""
         tiktoken = require("tiktoken", "tokenizers")
+        if len(set(ranks.values())) != len(ranks):  # tiktoken would panic
+            raise SovauditError(f"tokenizer {name}: two tokens share a rank", "check the rank file")
         try:
             enc = tiktoken.Encoding(  # type: ignore[attr-defined]
                 name=name, pat_str=pattern, mergeable_ranks=ranks, special_tokens={}

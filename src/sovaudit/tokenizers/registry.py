@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..errors import AssetError, SovauditError
-from .base import Tokenizer, TokenizerInfo
+from .base import Tokenizer, TokenizerInfo, file_digest
 
 Format = Literal[
     "tiktoken", "quicktok", "hf", "llama_js", "sentencepiece", "mistral_sp", "tekken", "bytes", "chars"
@@ -120,9 +120,8 @@ def _load_bundled(spec: TokenizerSpec, store: Any) -> Tokenizer:
         pattern=spec.pattern or "",
     )
     pat = registry().patterns[spec.pattern] if spec.pattern else None
-    tok = _from_file(spec.name, path, spec.format, pat, info, spec.normalize)
-    _check_manifest(store, spec, tok.digest)
-    return tok
+    _check_manifest(store, spec, file_digest(path))
+    return _from_file(spec.name, path, spec.format, pat, info, spec.normalize)
 
 
 def _check_manifest(store: Any, spec: TokenizerSpec, digest: str) -> None:
