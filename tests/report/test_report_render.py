@@ -267,3 +267,8 @@ def test_a_failing_section_falls_back_to_the_generic_view(
     monkeypatch.setenv("SOVAUDIT_DEBUG", "1")
     with pytest.raises(KeyError):
         render_report([tokenizer_doc])
+
+
+def test_asset_table_shows_short_hash_with_full_hash_as_tooltip(tokenizer_doc: ResultsDocument) -> None:
+    html = render_report([tokenizer_doc])
+    assert f'title="{"ab" * 32}">{"ab" * 6}</td>' in html

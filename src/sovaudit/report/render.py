@@ -110,7 +110,7 @@ ASSET_COLUMNS = [
     Column("name", "name", "text"),
     Column("kind", "kind", "text", select=True),
     Column("version", "version", "text"),
-    Column("sha256_short", "sha256", "text", title="first 12 hex digits of the SHA-256"),
+    Column("sha256_short", "sha256", "text", title="first 12 hex digits of the SHA-256", tip_key="sha256"),
     Column("license", "license", "text", select=True),
     Column("origin", "origin", "text"),
     Column("used_by", "used by", "text", title="documents (numbered as in Provenance) that use the asset"),

@@ -23,7 +23,8 @@ class Column:
     """A column: the row key it shows, its header, how to format it and whether to offer a select filter.
 
     ``kind`` is one of ``text``, ``int``, ``float``, ``ratio`` (``1.23×``), ``pct`` (a fraction shown as a
-    percentage) or ``auto``.
+    percentage) or ``auto``. ``tip_key`` names a row key whose value becomes the cell's tooltip (e.g. a
+    full hash behind a short one).
     """
 
     key: str
@@ -32,6 +33,7 @@ class Column:
     digits: int = 2
     select: bool = False
     title: str = ""
+    tip_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def data_table(
     """Build a :class:`DataTable` from row dicts; columns with ``select=True`` get a select filter."""
     rows = list(rows)
     columns = list(columns)
-    body = [[cell(row.get(c.key), c) for c in columns] for row in rows]
+    body = [[_tip(cell(row.get(c.key), c), row, c) for c in columns] for row in rows]
     selects = []
     for i, c in enumerate(columns):
         if c.select:
@@ -146,6 +148,12 @@ def data_table(
             if len(options) > 1:
                 selects.append((i, c.label, options))
     return DataTable(table_id, columns, body, caption, filter_box, selects)
+
+
+def _tip(c: Cell, row: Mapping[str, Any], column: Column) -> Cell:
+    if not column.tip_key or row.get(column.tip_key) in (None, ""):
+        return c
+    return Cell(c.text, c.sort, c.cls, fmt_value(row[column.tip_key]))
 
 
 def row_columns(rows: Sequence[Mapping[str, Any]], limit: int = 24) -> list[Column]:
