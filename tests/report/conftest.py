@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 
 import pytest
 from report_docs import make_tokenizer_doc
 
+from sovaudit.report.render import SectionFallbackWarning
 from sovaudit.results import ResultsDocument
+
+
+@pytest.fixture(autouse=True)
+def sections_must_not_fall_back() -> Iterator[None]:
+    """In the report tests a section plugin that fails is an error, not a quiet fallback."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SectionFallbackWarning)
+        yield
 
 
 @pytest.fixture

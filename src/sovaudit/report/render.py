@@ -34,6 +34,10 @@ from .tables import Column, data_table, key_values
 TITLE = "sovaudit report"
 
 
+class SectionFallbackWarning(RuntimeWarning):
+    """A section plugin failed and its documents were shown by the generic section instead."""
+
+
 def make_env() -> jinja2.Environment:
     """The Jinja environment for the report's templates: autoescape on, helpers as filters."""
     env = jinja2.Environment(
@@ -137,7 +141,7 @@ def asset_rows(docs: Sequence[ResultsDocument]) -> list[dict[str, Any]]:
 
 
 def _render_section(module: ModuleType, docs: list[ResultsDocument], env: jinja2.Environment) -> Markup:
-    """A section's HTML; if its plugin fails on these documents, the generic view with a visible warning.
+    """A section's HTML; if its plugin fails, the generic view under a visible warning.
 
     A report must still show the recorded data when one section has a bug or meets a document it does not
     understand; set SOVAUDIT_DEBUG=1 to get the exception instead.
@@ -150,7 +154,7 @@ def _render_section(module: ModuleType, docs: list[ResultsDocument], env: jinja2
         problem = (
             f"the section {module.__name__} could not render these documents ({type(exc).__name__}: {exc})"
         )
-        warnings.warn(problem, RuntimeWarning, stacklevel=2)
+        warnings.warn(problem, SectionFallbackWarning, stacklevel=2)
         generic = importlib.import_module(GENERIC)
         warning = Markup('<p class="warning">{}; showing the recorded data instead.</p>').format(problem)
         return warning + Markup(generic.render(docs, env))
