@@ -5,8 +5,7 @@ Follows lfai/model_openness_tool ``web/modules/mof/src/ModelEvaluator.php`` (``e
 
 * a required component the release does not list is *missing*;
 * a listed component's license is its own ``license`` (an empty one — ``unlicensed`` — stays unlicensed),
-  else the global license of its content type (for a component of several types, the first type that has
-  one, in the settings' order), else the global ``distribution`` license;
+  else the global license of its (first) content type, else the global ``distribution`` license;
 * a license is *open* if it is FSF-libre, on the tool's open-data list, or OSI-approved; open -> *included*
   (an open license not appropriate to the content type is included with a warning), no license ->
   *unlicensed*, anything else (placeholders such as "Component not included" too) -> *invalid*;
@@ -76,9 +75,12 @@ def _resolve(cid: int, inp: MofInput) -> str | None:
     entry = inp.components.get(cid, {})
     if "license" in entry:
         return entry["license"] or None
-    for ctype in mof_rules().by_id()[cid].content_type:
-        if inp.global_licenses.get(ctype):
-            return inp.global_licenses[ctype]
+    # Only the component's first content type is looked up: this is what the tool's published results show
+    # (Test_Data/expected_results.json: e.g. "Evaluation results" [document, code] does not take a global
+    # code license).
+    first_type = mof_rules().by_id()[cid].content_type[0]
+    if inp.global_licenses.get(first_type):
+        return inp.global_licenses[first_type]
     return inp.global_licenses.get("distribution") or None
 
 
