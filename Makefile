@@ -27,7 +27,8 @@ browser:
 demo: install
 	$(BIN)/sovaudit assets install
 	$(BIN)/sovaudit tokenizers --out $(DEMO_OUT)/tokenizers
-	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers --out $(DEMO_OUT)/report.html
+	$(BIN)/sovaudit openness --out $(DEMO_OUT)/openness
+	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers $(DEMO_OUT)/openness --out $(DEMO_OUT)/report.html
 	@echo "report: $(abspath $(DEMO_OUT))/report.html"
 
 test: install browser
