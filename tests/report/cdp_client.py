@@ -63,7 +63,11 @@ class Browser:
                 raise RuntimeError(f"chromium did not start: {self.log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.05)
         url = f"ws://127.0.0.1:{lines[0].strip()}{lines[1].strip()}"
-        self.ws = websocket.create_connection(url, timeout=timeout, suppress_origin=True)
+        try:
+            self.ws = websocket.create_connection(url, timeout=timeout, suppress_origin=True)
+        except Exception:
+            self.close()
+            raise
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
 

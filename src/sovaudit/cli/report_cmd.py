@@ -13,7 +13,10 @@ from .app import app
 @app.command("report")
 def report(
     results: Annotated[
-        list[Path], typer.Argument(help="results.json files, or folders holding one.", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="results.json files, or folders holding one.", show_default=False, metavar="RESULTS"
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path("report.html"),
 ) -> None:
