@@ -23,8 +23,8 @@ class SequentialExecutor:
 class ProcessExecutor:
     """A pool of ``workers`` spawned processes; each unit's result is yielded as soon as it finishes.
 
-    At most ``2 * workers`` units are in flight, so a failure (a bad file raising an error) stops the run
-    after the units already finished were saved by the driver.
+    At most ``2 * workers`` units are in flight. When a unit fails, no new unit starts, the units in flight
+    finish and are handed back (so the driver saves them), then the error is raised.
     """
 
     name = "process"
@@ -42,14 +42,21 @@ class ProcessExecutor:
                     running[pool.submit(fn, payload)] = i
                     if len(running) >= 2 * self.workers:
                         break
+                failure: BaseException | None = None
                 while running:
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for fut in sorted(done, key=running.__getitem__):
                         i = running.pop(fut)
+                        exc = fut.exception()
+                        if exc is not None:
+                            failure = failure or exc  # stop submitting; still hand back units in flight
+                            continue
                         yield i, fut.result()
-                        nxt = next(todo, None)
+                        nxt = next(todo, None) if failure is None else None
                         if nxt is not None:
                             running[pool.submit(fn, nxt[1])] = nxt[0]
+                if failure is not None:
+                    raise failure
             finally:
                 for fut in running:
                     fut.cancel()

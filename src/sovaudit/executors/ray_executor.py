@@ -85,22 +85,27 @@ class RayExecutor:
                 running[task.remote(payload)] = i
                 if len(running) >= 2 * cpus:
                     break
+            failure: BaseException | None = None
             while running:
                 done, _ = ray.wait(list(running), num_returns=1)
                 for ref in done:
                     i = running.pop(ref)
                     try:
                         result = ray.get(ref)
-                    except ray.exceptions.RayTaskError as exc:
+                    except ray.exceptions.RayTaskError as exc:  # stop submitting, keep units in flight
                         cause = exc.as_instanceof_cause()
-                        if isinstance(cause, SovauditError):
-                            raise SovauditError(cause.problem, cause.fix) from exc
-                        raise
+                        failure = failure or (
+                            SovauditError(cause.problem, cause.fix)
+                            if isinstance(cause, SovauditError)
+                            else exc
+                        )
+                        continue
                     yield i, result
-                    nxt = next(todo, None)
+                    nxt = next(todo, None) if failure is None else None
                     if nxt is not None:
                         running[task.remote(nxt[1])] = nxt[0]
-            running.clear()
+            if failure is not None:
+                raise failure
         finally:
             for ref in running:
                 ray.cancel(ref, force=True)

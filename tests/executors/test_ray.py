@@ -1,0 +1,78 @@
+"""A real local Ray cluster (2 worker CPUs) runs the corpus audit: same numbers as local, same layout.
+
+The cluster test takes about 11 s on a 2-core machine (Ray start-up), under the 20 s mark for `slow`.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from sovaudit.audits.corpus import CorpusSpec, comparable, run_corpus_audit
+from sovaudit.cli import main
+
+ray = pytest.importorskip("ray")
+
+
+def small_corpus(root: Path) -> Path:
+    texts = {
+        "eng": "All human beings are born free and equal in dignity and rights. They have reason.",
+        "fra": "Tous les êtres humains naissent libres et égaux en dignité et en droits. Ils ont raison.",
+        "rus": "Все люди рождаются свободными и равными в своем достоинстве и правах. Они наделены разумом.",
+    }
+    root.mkdir()
+    for i in range(6):
+        lines = [
+            f"{texts[lang]} ({i}.{j})"
+            for j in range(40)
+            for lang in texts
+            if (j + i) % 3 != 0 or lang == "eng"
+        ]
+        (root / f"part{i}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def test_ray_matches_local_and_layout(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    local = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "local"), shard_bytes=4000))
+    t0 = time.monotonic()
+    on_ray = run_corpus_audit(
+        CorpusSpec(
+            paths=(str(corpus),), out=str(tmp_path / "ray"), shard_bytes=4000, executor="ray", workers=2
+        )
+    )
+    elapsed = time.monotonic() - t0
+    assert not ray.is_initialized()  # the executor shut down the Ray instance it started
+    assert comparable(on_ray) == comparable(local)
+    assert on_ray.summary["shards"]["computed"] == on_ray.summary["shards"]["total"] > 6
+    names = lambda out: sorted(p.name for p in (tmp_path / out / "shards").iterdir())  # noqa: E731
+    assert names("ray") == names("local")
+    assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == ["results.json", "rows.csv", "shards"]
+    print(f"ray run: {elapsed:.1f} s")
+
+
+def test_ray_address_that_does_not_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # a port nobody listens on once closed
+    t0 = time.monotonic()
+    rc = main(
+        [
+            "corpus",
+            str(corpus),
+            "--out",
+            str(tmp_path / "o"),
+            "--executor",
+            "ray",
+            "--address",
+            f"127.0.0.1:{port}",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert rc == 2 and "no Ray cluster answers at 127.0.0.1" in err and len(err.strip().splitlines()) == 1
+    assert time.monotonic() - t0 < 10
+    assert not (tmp_path / "o" / "results.json").exists()
