@@ -5,7 +5,8 @@ names the backend, the SHA-256 of the weights and the settings that change numbe
 length); the request key is the SHA-256 of the request's JSON. :class:`CachedModel` wraps any
 :class:`~sovaudit.models.base.LanguageModel`: it answers what is cached, computes the rest in chunks and
 commits each chunk before the next starts, so a run killed with SIGKILL loses at most one chunk.
-The database lives at ``<home>/cache/answers.sqlite`` (WAL mode; several processes may share it).
+The database lives at ``<home>/cache/answers.sqlite`` or ``$SOVAUDIT_ANSWER_CACHE`` (WAL mode; several
+processes may share it).
 """
 
 from __future__ import annotations
@@ -34,8 +35,14 @@ CHUNK_CHARS = 16000
 
 
 def default_cache_path() -> Path:
-    """``<home>/cache/answers.sqlite``."""
+    """``$SOVAUDIT_ANSWER_CACHE``, else ``<home>/cache/answers.sqlite``."""
+    import os
+
     from .assets.store import home
+
+    env = os.environ.get("SOVAUDIT_ANSWER_CACHE")
+    if env:
+        return Path(env).expanduser()
 
     return home() / "cache" / "answers.sqlite"
 
@@ -63,13 +70,15 @@ class AnswerCache:
             self._db = sqlite3.connect(str(self.path), timeout=60)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS answers (model TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,"
-                " value TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (model, kind, key))"
+                "CREATE TABLE IF NOT EXISTS answers (model TEXT NOT NULL, kind TEXT NOT NULL,"
+                " key TEXT NOT NULL, value TEXT NOT NULL, created REAL NOT NULL,"
+                " PRIMARY KEY (model, kind, key))"
             )
             self._db.commit()
         except (OSError, sqlite3.Error) as exc:
             raise SovauditError(
-                f"cannot open the answer cache {self.path}: {exc}", "set SOVAUDIT_HOME to a writable folder or pass --no-cache"
+                f"cannot open the answer cache {self.path}: {exc}",
+                "set SOVAUDIT_HOME to a writable folder or pass --no-cache",
             ) from exc
 
     def get_many(self, model: str, kind: str, keys: Sequence[str]) -> dict[str, Any]:
@@ -80,7 +89,8 @@ class AnswerCache:
             part = unique[i : i + 500]
             marks = ",".join("?" * len(part))
             rows = self._db.execute(
-                f"SELECT key, value FROM answers WHERE model=? AND kind=? AND key IN ({marks})", (model, kind, *part)
+                f"SELECT key, value FROM answers WHERE model=? AND kind=? AND key IN ({marks})",
+                (model, kind, *part),
             )
             found.update((k, json.loads(v)) for k, v in rows)
         return found
@@ -105,7 +115,9 @@ class AnswerCache:
         self._db.close()
 
 
-def _chunks(items: list[T], size: Callable[[T], int], boundary: Callable[[T, T], bool], limit: int) -> Iterator[list[T]]:
+def _chunks(
+    items: list[T], size: Callable[[T], int], boundary: Callable[[T, T], bool], limit: int
+) -> Iterator[list[T]]:
     """Consecutive chunks of about ``limit`` total size, cut only where ``boundary(prev, next)``."""
     chunk: list[T] = []
     total = 0
@@ -120,9 +132,11 @@ def _chunks(items: list[T], size: Callable[[T], int], boundary: Callable[[T, T],
 
 
 class CachedModel:
-    """A :class:`LanguageModel` whose answers go through an :class:`AnswerCache` (see the module docstring)."""
+    """A :class:`LanguageModel` whose answers go through an :class:`AnswerCache` (see module docstring)."""
 
-    def __init__(self, model: LanguageModel, cache: AnswerCache | None = None, chunk_chars: int = CHUNK_CHARS) -> None:
+    def __init__(
+        self, model: LanguageModel, cache: AnswerCache | None = None, chunk_chars: int = CHUNK_CHARS
+    ) -> None:
         self.inner = model
         self.cache = cache or AnswerCache()
         self.chunk_chars = chunk_chars
@@ -161,7 +175,9 @@ class CachedModel:
             self.computed += len(chunk)
         return [found[k] for k in keys]
 
-    def loglikelihood(self, requests: Sequence[LoglikelihoodRequest | tuple[str, str]]) -> list[LoglikelihoodResult]:
+    def loglikelihood(
+        self, requests: Sequence[LoglikelihoodRequest | tuple[str, str]]
+    ) -> list[LoglikelihoodResult]:
         """Cached :meth:`LanguageModel.loglikelihood`."""
         reqs = [r if isinstance(r, LoglikelihoodRequest) else LoglikelihoodRequest(*r) for r in requests]
         out = self._run(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 TRAIN_TEXT = [
     "All human beings are born free and equal in dignity and rights.",
-    "They are endowed with reason and conscience and should act towards one another in a spirit of brotherhood.",
+    "They are endowed with reason and conscience and should act towards one another"
+    " in a spirit of brotherhood.",
     "Everyone is entitled to all the rights and freedoms set forth in this Declaration.",
     "Kila mtu amezaliwa huru, hadhi na haki zake ni sawa.",
     "Tous les êtres humains naissent libres et égaux en dignité et en droits.",
@@ -16,8 +17,9 @@ TRAIN_TEXT = [
 
 def make_tokenizer(bos: bool = True) -> object:
     """A byte-level BPE tokenizer (vocab ~400) that adds ``<bos>`` like Gemma when ``bos`` is true."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
+
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -40,8 +42,10 @@ def make_tokenizer(bos: bool = True) -> object:
     )
 
 
-def make_tiny_model(folder: Path, arch: str = "gemma3", max_position_embeddings: int = 128, seed: int = 0) -> Path:
-    """Save a tiny random model (``gemma3``: sliding-window layers of 8; ``llama``: no BOS rule) in ``folder``."""
+def make_tiny_model(
+    folder: Path, arch: str = "gemma3", max_position_embeddings: int = 128, seed: int = 0
+) -> Path:
+    """Save a tiny random model in ``folder``: ``gemma3`` (sliding window 8) or ``llama`` (no BOS)."""
     import torch
     from transformers import Gemma3ForCausalLM, Gemma3TextConfig, LlamaConfig, LlamaForCausalLM
 

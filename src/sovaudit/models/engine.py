@@ -25,11 +25,10 @@ argmax of its position.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import inspect
 
 import torch
 
@@ -89,7 +88,7 @@ def rolling_windows(
         return []
     windows: list[TokenPair] = []
     first = min(max_len, len(toks))
-    windows.append(([prefix] + toks[: first - 1], toks[:first]))
+    windows.append(([prefix, *toks[: first - 1]], toks[:first]))
     predicted = first
     pred_len = max_len - context_len + 1
     while predicted < len(toks):
@@ -274,7 +273,9 @@ class Engine:
                 for r, k in enumerate(chunk):
                     ids[r, : len(seqs[k])] = torch.tensor(seqs[k])
                 hidden = self.decoder(input_ids=ids.to(self.device), use_cache=False).last_hidden_state
-                sel, targets, spans = [], [], []
+                sel: list[torch.Tensor] = []
+                targets: list[int] = []
+                spans: list[tuple[int, int, int]] = []
                 for r, k in enumerate(chunk):
                     n_pred = len(windows[k][1])
                     end = len(seqs[k])

@@ -117,7 +117,7 @@ def convert_gguf(gguf: Path, digest: str | None = None, trust_remote_code: bool 
     if (dest / SOURCE_MARKER).is_file():
         return dest
     torch = _torch()
-    transformers = require("transformers", "models")
+    transformers: Any = require("transformers", "models")
     require("accelerate", "models")
     try:
         tok = transformers.AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
@@ -126,7 +126,8 @@ def convert_gguf(gguf: Path, digest: str | None = None, trust_remote_code: bool 
         )
     except Exception as exc:  # transformers raises many types for a bad file
         raise SovauditError(
-            f"transformers cannot read the GGUF {gguf}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+            f"transformers cannot read the GGUF {gguf}: {type(exc).__name__}: "
+            f"{(str(exc).splitlines() or [''])[0][:200]}",
             "check the file is complete (sovaudit assets verify) or use the llamacpp: backend",
         ) from exc
     model.hf_quantizer = None  # the weights are plain fp32 now; transformers would refuse to save otherwise
@@ -185,7 +186,7 @@ class HFModel:
                 "give a folder written by save_pretrained, a .gguf file, or a model asset name",
             )
         torch = _torch()
-        transformers = require("transformers", "models")
+        transformers: Any = require("transformers", "models")
         transformers.utils.logging.disable_progress_bar()
         dtype = getattr(torch, opts.dtype, None)
         if not isinstance(dtype, torch.dtype):
@@ -201,7 +202,8 @@ class HFModel:
         except (OSError, ValueError, KeyError) as exc:
             raise SovauditError(
                 f"transformers cannot load the model in {folder}: {str(exc).splitlines()[0][:200]}",
-                "check the folder holds config.json, weights and a tokenizer (pass --trust-remote-code only if you trust it)",
+                "check the folder holds config.json, weights and a tokenizer"
+                " (pass --trust-remote-code only if you trust its code)",
             ) from exc
         self.model = model.to(device).eval()
         self.folder = folder
@@ -251,7 +253,7 @@ class HFModel:
     ) -> list[LoglikelihoodResult]:
         """log p(continuation | context) and greediness, for each request."""
         pairs = [self.encode_pair(*_pair(r)) for r in requests]
-        for (ctx, cont), r in zip(pairs, requests, strict=True):
+        for (_ctx, cont), r in zip(pairs, requests, strict=True):
             if not cont:
                 raise SovauditError(
                     f"continuation {_pair(r)[1]!r} has no tokens", "score a non-empty continuation"

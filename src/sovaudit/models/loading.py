@@ -95,7 +95,9 @@ def parse_spec(spec: str) -> ModelSpec:
     """Split ``spec`` into backend and target and resolve the target (installing a model asset if needed)."""
     text = spec.strip()
     if not text:
-        raise SovauditError("empty model spec", "pass e.g. --model gemma3-270m, a .gguf file or a model folder")
+        raise SovauditError(
+            "empty model spec", "pass e.g. --model gemma3-270m, a .gguf file or a model folder"
+        )
     prefix, sep, rest = text.partition(":")
     if sep and prefix in BACKENDS:
         backend, target = prefix, rest
@@ -136,7 +138,10 @@ def asset_gguf(name: str) -> tuple[Path, str | None]:
     manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
     ggufs = sorted(rel for rel in manifest["files"] if rel.endswith(".gguf"))
     if len(ggufs) != 1:
-        raise SovauditError(f"asset '{name}' does not hold exactly one .gguf file", f"reinstall: sovaudit assets install --force {name}")
+        raise SovauditError(
+            f"asset '{name}' does not hold exactly one .gguf file",
+            f"reinstall: sovaudit assets install --force {name}",
+        )
     return base / ggufs[0], manifest["files"][ggufs[0]]
 
 
@@ -200,7 +205,10 @@ def load_llamacpp(spec: ModelSpec, opts: LoadOptions) -> LanguageModel:
     from .llamacpp_backend import LlamaCppModel
 
     if spec.path is None or not spec.path.is_file():
-        raise SovauditError(f"the llamacpp backend needs a .gguf file, got '{spec.target}'", "give a .gguf file or a model asset")
+        raise SovauditError(
+            f"the llamacpp backend needs a .gguf file, got '{spec.target}'",
+            "give a .gguf file or a model asset",
+        )
     kwargs = dict(opts.extra)
     if opts.max_length and "n_ctx" not in kwargs:
         kwargs["n_ctx"] = opts.max_length

@@ -1,0 +1,164 @@
+"""The engine equals a plain one-request-at-a-time forward pass of the same model (|delta| <= 1e-4, fp32)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sovaudit.models.engine import EngineLimits, rolling_windows
+from sovaudit.models.hf import HFModel, HFOptions
+
+TOL = 1e-4
+CTX_LONG = (
+    "All human beings are born free and equal in dignity and rights. They are endowed with reason and "
+    "conscience and should act towards one another in a spirit of brotherhood. Everyone is entitled"
+)
+REQUESTS = [
+    ("All human beings are born", " free and equal"),
+    ("All human beings are born", " equal"),
+    ("All human beings are born", " in dignity and rights."),
+    ("All human beings are born ", "free"),  # trailing space moves to the continuation
+    ("Kila mtu amezaliwa huru,", " hadhi na haki zake ni sawa."),
+    (CTX_LONG, " to all the rights"),  # longer than the sliding window (8)
+    (CTX_LONG, " x"),
+    (CTX_LONG * 2, " and freedoms set forth in this Declaration."),  # longer than max_length (48): truncated
+    ("", "Tous les êtres humains"),  # empty context -> BOS/EOS prefix
+    ("Όλοι οι άνθρωποι", " γεννιούνται ελεύθεροι."),
+]
+TEXTS = [
+    "short text",
+    "Kila mtu",
+    "All human beings are born free and equal in dignity and rights.",
+    " ".join([CTX_LONG] * 3),  # several windows
+    "Die Würde des Menschen ist unantastbar.",
+]
+
+
+def naive_pair(model: HFModel, ctx: list[int], cont: list[int]) -> tuple[float, bool]:
+    """One request, one full forward pass, full-vocabulary logits: lm-eval's computation."""
+    inp = (ctx + cont)[-(model.max_length + 1) :][:-1]
+    with torch.no_grad():
+        logits = model.model(torch.tensor([inp])).logits[0, -len(cont) :]
+    lsm = torch.log_softmax(logits.float(), dim=-1)
+    target = torch.tensor(cont)
+    return float(lsm.gather(1, target[:, None]).sum()), bool((logits.argmax(-1) == target).all())
+
+
+def naive_rolling(model: HFModel, text: str, context_len: int) -> tuple[float, int]:
+    toks = model.encode(text, specials=False)
+    total = 0.0
+    for ctx, pred in rolling_windows(toks, model.prefix_token, model.max_length, context_len):
+        total += naive_pair(model, ctx, pred)[0]
+    return total, len(toks)
+
+
+@pytest.fixture(params=["gemma", "llama"])
+def model(request: pytest.FixtureRequest, tiny_gemma: Path, tiny_llama: Path) -> HFModel:
+    folder = tiny_gemma if request.param == "gemma" else tiny_llama
+    return HFModel(folder, options=HFOptions(device="cpu"))
+
+
+def test_loglikelihood_equals_naive(model: HFModel) -> None:
+    got = model.loglikelihood(REQUESTS)
+    for (c, x), res in zip(REQUESTS, got, strict=True):
+        want, greedy = naive_pair(model, *model.encode_pair(c, x))
+        assert abs(res.logprob - want) <= TOL, (c, x, res.logprob, want)
+        assert res.is_greedy == greedy
+        assert res.logprob < 0
+
+
+def test_typed_requests_and_tuples_agree(model: HFModel) -> None:
+    from sovaudit.models.base import LoglikelihoodRequest
+
+    typed = model.loglikelihood([LoglikelihoodRequest(c, x) for c, x in REQUESTS[:3]])
+    assert [r.logprob for r in typed] == [r.logprob for r in model.loglikelihood(REQUESTS[:3])]
+
+
+def test_is_greedy_true_for_the_argmax_continuation(model: HFModel) -> None:
+    ctx = model.encode("All human beings")
+    cont: list[int] = []
+    for _ in range(3):
+        with torch.no_grad():
+            logits = model.model(torch.tensor([ctx + cont])).logits[0, -1]
+        cont.append(int(logits.argmax()))
+    ((_lp, greedy),) = model.engine.loglikelihood([(ctx, cont)])
+    assert greedy
+    ((_lp2, greedy2),) = model.engine.loglikelihood([(ctx, [*cont[:2], (cont[2] + 1) % model.engine.vocab])])
+    assert not greedy2
+
+
+@pytest.mark.parametrize("context_len", [None, 1])
+def test_rolling_equals_naive(model: HFModel, context_len: int | None) -> None:
+    if context_len is not None:
+        model.rolling_context = context_len
+    got = model.loglikelihood_rolling(TEXTS)
+    for text, res in zip(TEXTS, got, strict=True):
+        want, n = naive_rolling(model, text, model.rolling_context)
+        assert res.n_tokens == n
+        assert abs(res.logprob - want) <= TOL * max(1, n / 50), (text[:20], res.logprob, want)
+    assert len(model.encode(TEXTS[3], specials=False)) > 2 * model.max_length  # really windowed
+
+
+def test_tiny_memory_budget_gives_the_same_numbers(tiny_gemma: Path) -> None:
+    """Many small batches and one-row logit chunks change nothing."""
+    big = HFModel(tiny_gemma, options=HFOptions(device="cpu"))
+    small = HFModel(
+        tiny_gemma, options=HFOptions(device="cpu", limits=EngineLimits(1, 1, max_batch_tokens=1))
+    )
+    assert small.engine.rows_per_batch(40) == 1 and small.engine._logit_rows() == 1
+    for a, b in zip(big.loglikelihood(REQUESTS), small.loglikelihood(REQUESTS), strict=True):
+        assert abs(a.logprob - b.logprob) <= 1e-5 and a.is_greedy == b.is_greedy
+    for a2, b2 in zip(big.loglikelihood_rolling(TEXTS), small.loglikelihood_rolling(TEXTS), strict=True):
+        assert abs(a2.logprob - b2.logprob) <= 1e-4 and a2.n_tokens == b2.n_tokens
+
+
+def test_rows_per_batch_from_budget(tiny_gemma: Path) -> None:
+    m = HFModel(tiny_gemma, options=HFOptions(device="cpu", limits=EngineLimits(10**8, 10**8, 10**6)))
+    assert m.engine.rows_per_batch(10) > m.engine.rows_per_batch(1000) >= 1
+
+
+def test_rolling_windows_table() -> None:
+    toks = list(range(10, 20))
+    assert rolling_windows([], 0, 4) == []
+    assert rolling_windows(toks[:3], 0, 4) == [([0], [10, 11, 12])]
+    # lm-eval (context_len=1): disjoint windows of 4 predictions,
+    # later ones with the max_len tokens before their end as input
+    assert rolling_windows(toks, 0, 4) == [
+        ([0], [10, 11, 12, 13]),
+        ([13], [14, 15, 16, 17]),
+        ([15, 16, 17], [18, 19]),
+    ]
+    # strided: at least 2 tokens of context, 3 new predictions per window
+    assert rolling_windows(toks, 0, 4, 2) == [
+        ([0], [10, 11, 12, 13]),
+        ([12, 13], [14, 15, 16]),
+        ([15, 16], [17, 18, 19]),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(0, 60), max_len=st.integers(1, 12), data=st.data())
+def test_rolling_windows_properties(n: int, max_len: int, data: st.DataObject) -> None:
+    context_len = data.draw(st.integers(1, max_len))
+    toks = list(range(100, 100 + n))
+    windows = rolling_windows(toks, 0, max_len, context_len)
+    assert [t for _, pred in windows for t in pred] == toks  # every token predicted once, in order
+    for ctx, pred in windows:
+        inp = (ctx + pred)[:-1]
+        assert 1 <= len(inp) <= max_len
+        if ctx[0] != 0:  # later windows: the input is the tokens right before the prediction
+            start = toks.index(pred[0])
+            assert ctx == toks[start - len(ctx) : start]
+            assert len(ctx) >= min(context_len, start)
+
+
+def test_rolling_windows_match_lm_eval_when_installed() -> None:
+    utils = pytest.importorskip("lm_eval.utils")
+    toks = list(range(1, 40))
+    for max_len in (1, 5, 16, 64):
+        theirs = [utils.make_disjoint_window(w) for w in utils.get_rolling_token_windows(toks, 0, max_len, 1)]
+        assert rolling_windows(toks, 0, max_len, 1) == [(list(a), list(b)) for a, b in theirs]
