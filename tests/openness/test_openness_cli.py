@@ -114,6 +114,7 @@ def test_folder_without_license_is_closed(tmp_path):
         ("hello: world\n", "not a declaration"),
         ("sovaudit_declaration: 1\nname: x\nwhatever: 1\n", "whatever"),
         ("release:\n  name: x\n  components:\n    - description: no name\n", "has no name"),
+        ("release:\n  name: x\n  license: MIT\n  components: []\n", "release.license is not a mapping"),
     ],
 )
 def test_bad_declarations_are_one_line_errors(tmp_path, write, capsys, text, needle):

@@ -171,7 +171,13 @@ def mof_input(decl: Declaration) -> MofInput:
     out = MofInput(name=decl.name)
     if decl.format == "mot":
         release = decl.raw["release"]
-        for kind, value in (release.get("license") or {}).items():
+        licenses = release.get("license") or {}
+        if not isinstance(licenses, dict):
+            raise SovauditError(
+                f"{decl.source}: release.license is not a mapping",
+                "write release.license as {distribution: {name: ID}, code: ..., data: ..., document: ...}",
+            )
+        for kind, value in licenses.items():
             if isinstance(value, dict) and value.get("name"):
                 out.global_licenses[str(kind)] = str(value["name"])
         comps = release.get("components") or []
