@@ -74,7 +74,7 @@ def test_report_renders_offline_and_planted_script_is_text(
     assert "Language tax of tokenizers" in body
 
     # the page's own script ran (the CSP admits it by hash) and its controls work
-    assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').hidden") is False
+    assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').offsetParent") is not None
     premium_col = js(
         session, "[...document.querySelectorAll('#tok1-rows th')].findIndex(t => t.textContent === 'premium')"
     )
@@ -91,6 +91,8 @@ def test_report_renders_offline_and_planted_script_is_text(
         "s.value = 'gpt2'; s.dispatchEvent(new Event('change'))",
     )
     assert js(session, visible) == 3
+    displayed = "[...document.querySelectorAll('#tok1-rows tbody tr')].filter(r => r.offsetParent).length"
+    assert js(session, displayed) == 3
     js(
         session,
         "const q = document.querySelector('.controls[data-for=\"tok1-rows\"] input.filter-text');"
@@ -102,8 +104,8 @@ def test_report_renders_offline_and_planted_script_is_text(
         "const c = document.querySelector('select.pick-block'); c.value = 'KE';"
         "c.dispatchEvent(new Event('change'))",
     )
-    assert js(session, "document.getElementById('tok1-country-MM').hidden") is True
-    assert js(session, "document.getElementById('tok1-country-KE').hidden") is False
+    assert js(session, "document.getElementById('tok1-country-MM').offsetParent") is None  # not displayed
+    assert js(session, "document.getElementById('tok1-country-KE').offsetParent") is not None
 
     shot = screenshot(browser, session, "report.png", tmp_path)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
@@ -126,6 +128,9 @@ def test_report_reads_with_javascript_off(browser: Browser, report: Path, tmp_pa
     assert js(session, "document.querySelectorAll('#tok1-rows tbody tr').length") == 9
     # the controls stay hidden (they need the script); every row and every country is shown
     assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').hidden") is True
+    assert (
+        js(session, "[...document.querySelectorAll('.controls')].every(c => c.offsetParent === null)") is True
+    )
     assert js(session, "[...document.querySelectorAll('#tok1-rows tbody tr')].every(r => !r.hidden)") is True
     assert js(session, "document.getElementById('tok1-country-MM').hidden") is False
     assert js(session, "document.querySelector('th').getAttribute('tabindex')") is None  # script did not run
