@@ -167,7 +167,7 @@ def test_garbled_token_text_falls_back_to_token_counts() -> None:
         m = OpenAIModel(url, "toy", **FAST)
         (res,) = m.loglikelihood([("Café au", " lait noir")])
     assert res.logprob == pytest.approx(toy_logprob(" lait") + toy_logprob(" noir"))
-    assert [p["prompt"] for p in seen] == ["Café au lait noir", "Café au"]
+    assert [p["prompt"] for p in seen[1:]] == ["Café au lait noir", "Café au"]  # [0]: the alignment probe
 
 
 def test_rolling_sums_tokens_after_the_first() -> None:
@@ -185,7 +185,7 @@ def test_bos_text_is_sent_and_every_text_token_scored() -> None:
     with toy_server() as (url, seen):
         m = OpenAIModel(url, "toy", bos_text="<s>", **FAST)
         (res,) = m.loglikelihood_rolling(["one two"])
-    assert seen[0]["prompt"] == "<s>one two"
+    assert seen[-1]["prompt"] == "<s>one two"
     assert res.n_tokens == 2
     assert res.logprob == pytest.approx(toy_logprob("one") + toy_logprob(" two"))
 
@@ -241,7 +241,7 @@ def test_500s_then_success_is_retried() -> None:
     with toy_server(flaky) as (url, seen):
         (res,) = OpenAIModel(url, "toy", max_retries=3, **FAST).loglikelihood([("The cat", " sat")])
     assert res.logprob == pytest.approx(toy_logprob(" sat"))
-    assert len(seen) == 3
+    assert len(seen) == 4  # the alignment probe took three tries, the request one
 
 
 def test_429_waits_for_retry_after() -> None:
@@ -256,7 +256,7 @@ def test_429_waits_for_retry_after() -> None:
         t0 = time.monotonic()
         (res,) = m.loglikelihood_rolling(["a b c"])
         waited = time.monotonic() - t0
-    assert res.n_tokens == 2 and len(seen) == 2
+    assert res.n_tokens == 2 and len(seen) == 3
     assert waited >= 0.3
 
 
@@ -303,6 +303,24 @@ def test_server_without_prompt_logprobs_is_refused() -> None:
             m.loglikelihood([("a", " b")])
         with pytest.raises(SovauditError, match="no prompt logprobs"):
             m.loglikelihood_rolling(["a b"])
+
+
+def test_shifted_echo_without_generated_token_is_refused() -> None:
+    """llama-cpp-python's server, for a model without BOS, pairs each token with the next position's logits
+    and drops the generated token from the echo: the visible symptom this backend refuses on."""
+
+    def shifted(h: BaseHTTPRequestHandler, payload: dict[str, Any], n: int) -> None:
+        body = echo_body(payload["prompt"])
+        lp = body["choices"][0]["logprobs"]
+        for key in lp:
+            lp[key] = lp[key][:-1]
+        send(h, 200, body)
+
+    with toy_server(shifted) as (url, seen):
+        m = OpenAIModel(url, "toy", **FAST)
+        with pytest.raises(SovauditError, match=r"shifted by one position.*bos_text"):
+            m.loglikelihood_rolling(["a b c"])
+    assert len(seen) == 1
 
 
 def test_null_logprob_inside_the_continuation_is_refused() -> None:

@@ -22,6 +22,7 @@ Conventions (those of lm-evaluation-harness, which the ``hf`` backend and the en
 from __future__ import annotations
 
 import ctypes
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -83,14 +84,17 @@ class LlamaCppModel:
             magic = f.read(4)
         if magic != b"GGUF":
             raise SovauditError(f"{path} is not a GGUF file", "give a .gguf model file")
+        # llama-cpp-python's default runs batches on every core; on a shared machine its OpenMP threads
+        # then spin against each other (16x slower here), so half the cores unless told.
+        threads = n_threads or max(1, (os.cpu_count() or 2) // 2)
         try:
             self._llm = llama_cpp.Llama(
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_batch=n_batch,
                 n_ubatch=n_batch,
-                n_threads=n_threads,
-                n_threads_batch=n_threads,
+                n_threads=threads,
+                n_threads_batch=threads,
                 logits_all=False,
                 seed=seed,
                 swa_full=True,  # keep the whole sliding-window cache, so common prefixes can be reused
@@ -105,14 +109,19 @@ class LlamaCppModel:
         self.name = name or path.stem
         self.generation = generation
         self.n_ctx = int(self._llm.n_ctx())
-        self.n_batch = n_batch
+        # llama.cpp may pad n_ctx and clamp n_batch; a batch larger than its n_batch aborts the process.
+        self.n_batch = int(
+            min(llama_cpp.llama_n_batch(self._llm._ctx.ctx), llama_cpp.llama_n_ubatch(self._llm._ctx.ctx))
+        )
         self.n_vocab = int(self._llm.n_vocab())
         model = self._llm._model
         self.bos = int(model.token_bos())
         self.eos = int(model.token_eos())
         self.add_bos = bool(model.add_bos_token()) if add_bos is None else add_bos
         self.prefix_token = self.bos if self.bos >= 0 else self.eos
-        self._batch = llama_cpp._internals.LlamaBatch(n_tokens=n_batch, embd=0, n_seq_max=1, verbose=False)
+        self._batch = llama_cpp._internals.LlamaBatch(
+            n_tokens=self.n_batch, embd=0, n_seq_max=1, verbose=False
+        )
         self._past: list[int] = []  # tokens whose K/V sit in sequence 0 of the cache, in order
         if digest is None:
             from ..assets.store import sha256_file

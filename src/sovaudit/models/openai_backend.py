@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -61,7 +62,15 @@ class _Token:
     text: str
     logprob: float | None
     top: dict[str, float] | None
-    start: int  # offset in the joined token text (valid only when the token text reproduces the prompt)
+    start: int  # offset of the token's text in the concatenated token texts
+
+
+@dataclass(frozen=True)
+class _Echo:
+    tokens: list[_Token]  # the prompt's tokens (generated ones dropped), lead specials such as <s> included
+    core_start: (
+        int | None
+    )  # where the text after bos_text starts in the token texts; None: they do not spell it
 
 
 class OpenAIModel:
@@ -105,6 +114,8 @@ class OpenAIModel:
             concurrency=self.concurrency,
         )
         self.base_url = self.client.root
+        self._probe_lock = threading.Lock()
+        self._aligned = False
         self.model_info = self._model_info()
         ident = f"openai:{self.base_url}#{model}\n" + json.dumps(self.model_info, sort_keys=True)
         self.digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()
@@ -126,11 +137,15 @@ class OpenAIModel:
         for r in reqs:
             if not r.continuation:
                 raise SovauditError("a loglikelihood request has an empty continuation", "drop it")
+        if reqs:
+            self._check_alignment()
         return self._map(self._score_one, reqs)
 
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest | str]) -> list[RollingResult]:
         """Sum of log p over each text's tokens after the first (see the module notes), and the count."""
         texts = [r.text if isinstance(r, RollingRequest) else r for r in requests]
+        if any(texts):
+            self._check_alignment()
         return self._map(self._rolling_one, texts)
 
     def generate(self, requests: Sequence[GenerateRequest]) -> list[str]:
@@ -163,8 +178,9 @@ class OpenAIModel:
             f"served models: {', '.join(ids) or 'none'}",
         )
 
-    def _echo(self, prompt: str) -> list[_Token]:
-        """The prompt's tokens with their logprobs, as the server tokenises and scores them."""
+    def _echo(self, core: str) -> _Echo:
+        """The prompt tokens of ``bos_text + core`` with their logprobs, as the server scores them."""
+        prompt = self.bos_text + core
         payload = {
             "model": self.model,
             "prompt": prompt,
@@ -182,59 +198,57 @@ class OpenAIModel:
             raise OpenAIServerError(
                 f"{self.base_url} returned no prompt logprobs for model '{self.model}'", NO_LOGPROBS_FIX
             )
-        tokens, logprobs = lp["tokens"], lp.get("token_logprobs")
+        tokens, logprobs = [str(t) for t in lp["tokens"]], lp.get("token_logprobs")
         tops = lp.get("top_logprobs") or [None] * len(tokens)
-        offsets = lp.get("text_offset")
         if not isinstance(logprobs, list) or len(logprobs) != len(tokens) or len(tops) != len(tokens):
             raise OpenAIServerError(f"{self.base_url} returned inconsistent logprob lists", NO_LOGPROBS_FIX)
-        usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
-        n_gen = usage.get("completion_tokens") if usage else None
-        cum = [0]
-        for t in tokens:
-            cum.append(cum[-1] + len(str(t)))
-        if isinstance(n_gen, int) and 0 <= n_gen <= len(tokens):
-            n_prompt = len(tokens) - n_gen
-        elif isinstance(offsets, list) and len(offsets) == len(tokens):
-            start = offsets[0] if offsets else 0
-            n_prompt = sum(1 for o in offsets if isinstance(o, int) and o - start < len(prompt))
-        else:
-            raise OpenAIServerError(
-                f"{self.base_url} gave neither usage.completion_tokens nor text_offset", NO_LOGPROBS_FIX
-            )
-        if isinstance(offsets, list) and len(offsets) == len(tokens) and offsets:
-            base = offsets[0]
-            if any(not isinstance(o, int) or o - base != c for o, c in zip(offsets, cum, strict=False)):
-                # Offsets disagree with the token strings: mark the text positions unusable.
-                cum = [-1] * len(cum)
-        out = []
-        for i in range(n_prompt):
-            top = tops[i]
-            out.append(
-                _Token(
-                    text=str(tokens[i]),
-                    logprob=_num(logprobs[i]),
-                    top=_top(top),
-                    start=cum[i],
+        entries, pos = [], 0
+        for t, x, top in zip(tokens, logprobs, tops, strict=True):
+            entries.append(_Token(t, _num(x), _top(top), pos))
+            pos += len(t)
+        joined = "".join(tokens)
+        text = choices[0].get("text")
+        generated = text[len(prompt) :] if isinstance(text, str) and text.startswith(prompt) else None
+        at = joined.find(core) if core else -1
+        if at >= 0:  # the token text spells the prompt: positions are exact
+            end = at + len(core)
+            if generated and end == len(joined):
+                raise OpenAIServerError(
+                    f"{self.base_url} echoed the prompt without the generated token, so its prompt logprobs "
+                    "are shifted by one position (llama-cpp-python's server does this for models that add "
+                    "no BOS)",
+                    "pass bos_text=<the model's BOS token text>, e.g. '<|im_start|>' for SmolLM2",
                 )
+            return _Echo([e for e in entries if e.start < end], at)
+        usage = body.get("usage")
+        n_gen = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        if not isinstance(n_gen, int) or not 0 <= n_gen <= len(entries):
+            raise OpenAIServerError(
+                f"{self.base_url}: cannot tell prompt tokens from generated ones (token text does not spell "
+                "the prompt and usage.completion_tokens is missing)",
+                NO_LOGPROBS_FIX,
             )
-        return out
+        return _Echo(entries[: len(entries) - n_gen], None)
+
+    def _check_alignment(self) -> None:
+        """Once per model: refuse a server whose echoed logprobs are shifted (see :meth:`_echo`)."""
+        with self._probe_lock:
+            if not self._aligned:
+                self._echo("The capital of France is")
+                self._aligned = True
 
     def _score_one(self, req: LoglikelihoodRequest) -> LoglikelihoodResult:
-        head = self.bos_text + req.context
-        prompt = head + req.continuation
-        toks = self._echo(prompt)
-        joined = "".join(t.text for t in toks)
-        if toks and toks[0].start == 0 and joined.endswith(prompt):
-            boundary = len(joined) - len(prompt) + len(head)
-            cont = [t for t in toks if t.start + len(t.text) > boundary]
+        whole = self._echo(req.context + req.continuation)
+        if whole.core_start is not None:
+            boundary = whole.core_start + len(req.context)
+            cont = [t for t in whole.tokens if t.start + len(t.text) > boundary]
         else:
-            if not head:
+            if not (self.bos_text + req.context):
                 raise SovauditError(
-                    "cannot locate the continuation: the server's token text does not match the prompt",
+                    "cannot locate the continuation: the server's token text does not spell the prompt",
                     "give a non-empty context",
                 )
-            n_head = len(self._echo(head))
-            cont = toks[n_head:]
+            cont = whole.tokens[len(self._echo(req.context).tokens) :]
         if not cont:
             raise SovauditError(
                 f"the continuation {req.continuation[:40]!r} has no tokens of its own on the server",
@@ -252,7 +266,8 @@ class OpenAIModel:
     def _rolling_one(self, text: str) -> RollingResult:
         if not text:
             return RollingResult(0.0, 0)
-        toks = self._echo(self.bos_text + text)
+        echo = self._echo(text)
+        toks = echo.tokens
         if self.bos_text and toks and toks[0].text != self.bos_text:
             joined = "".join(t.text for t in toks)
             if joined.startswith(self.bos_text) and len(toks[0].text) < len(self.bos_text):
@@ -260,7 +275,8 @@ class OpenAIModel:
                     f"the server tokenises bos_text {self.bos_text!r} as ordinary text",
                     "drop bos_text or give the model's BOS token text",
                 )
-        scored = toks[1:]
+        start = echo.core_start or 0
+        scored = [t for t in toks[1:] if t.start >= start]  # the first token is given, not predicted
         if any(t.logprob is None for t in scored):
             raise OpenAIServerError("the server left a prompt token's logprob null", NO_LOGPROBS_FIX)
         return RollingResult(math.fsum(t.logprob for t in scored if t.logprob is not None), len(scored))
