@@ -113,7 +113,9 @@ def package_versions(names: Iterable[str] = DEFAULT_PACKAGES) -> dict[str, str]:
     return versions
 
 
-def make_provenance(assets: Iterable[AssetRecord] = (), packages: Iterable[str] = DEFAULT_PACKAGES) -> Provenance:
+def make_provenance(
+    assets: Iterable[AssetRecord] = (), packages: Iterable[str] = DEFAULT_PACKAGES
+) -> Provenance:
     """Provenance for a run made now, by this process."""
     return Provenance(
         git_revision=git_revision(),
@@ -135,7 +137,9 @@ def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[s
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SovauditError(f"cannot create output folder {out}: {exc.strerror}", "pass a writable --out") from exc
+        raise SovauditError(
+            f"cannot create output folder {out}: {exc.strerror}", "pass a writable --out"
+        ) from exc
     if doc.rows:
         columns = csv_columns or _columns(doc.rows)
         from io import StringIO
@@ -176,7 +180,9 @@ def load_results(path: str | Path) -> ResultsDocument:
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SovauditError(f"{p} is not valid JSON ({exc})", "pass a results.json written by sovaudit") from exc
+        raise SovauditError(
+            f"{p} is not valid JSON ({exc})", "pass a results.json written by sovaudit"
+        ) from exc
     try:
         doc = ResultsDocument.model_validate(raw)
     except ValidationError as exc:

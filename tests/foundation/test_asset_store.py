@@ -23,7 +23,9 @@ def _tgz(path: Path, members: dict[str, bytes]) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _store(tmp_path: Path, digest: str, archive: str = "pkg-1.0.0.tgz", files: list[str] | None = None) -> AssetStore:
+def _store(
+    tmp_path: Path, digest: str, archive: str = "pkg-1.0.0.tgz", files: list[str] | None = None
+) -> AssetStore:
     asset = Asset(
         name="toy",
         kind="corpus",

@@ -10,7 +10,11 @@ from sovaudit.signature import hashed, make_signature, parse_signature, short_ha
 
 def test_signature_format_is_fixed() -> None:
     sig = make_signature(
-        [("corpus", hashed("udhr", "3f2a9c1b" + "0" * 56)), ("tok", hashed("cl100k_base", "9b1e07aa")), ("ref", "eng")],
+        [
+            ("corpus", hashed("udhr", "3f2a9c1b" + "0" * 56)),
+            ("tok", hashed("cl100k_base", "9b1e07aa")),
+            ("ref", "eng"),
+        ],
         version="0.1.0",
     )
     assert sig == "corpus:udhr@3f2a9c1b|tok:cl100k_base@9b1e07aa|ref:eng|v:0.1.0"

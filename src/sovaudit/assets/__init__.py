@@ -1,4 +1,4 @@
-"""Pinned assets (corpora, tokenizers, models) obtained from package registries into a verified local cache."""
+"""Pinned assets (corpora, tokenizers, models) from package registries, in a verified local cache."""
 
 from __future__ import annotations
 

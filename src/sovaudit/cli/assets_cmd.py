@@ -12,7 +12,9 @@ from ..assets import AssetStore, catalogue, get_asset
 from ..errors import AssetError
 from .app import app
 
-assets_app = typer.Typer(help="Pinned models, tokenizers and corpora from package registries.", no_args_is_help=True)
+assets_app = typer.Typer(
+    help="Pinned models, tokenizers and corpora from package registries.", no_args_is_help=True
+)
 app.add_typer(assets_app, name="assets")
 
 
@@ -55,7 +57,9 @@ def install(
 
 
 @assets_app.command("verify")
-def verify(names: list[str] = typer.Argument(None, help="Assets to verify (default: all installed).")) -> None:
+def verify(
+    names: list[str] = typer.Argument(None, help="Assets to verify (default: all installed)."),
+) -> None:
     """Re-hash installed assets against their manifests."""
     store = AssetStore()
     chosen = names or [n for n in catalogue() if store.is_installed(n)]
