@@ -1,7 +1,8 @@
 """Signatures: one string that names the data, the subject, the settings and the version of a result.
 
 Format (fixed by a test): ``key:value`` parts joined by ``|``; a value that stands for hashed content is
-written ``name@<first 8 hex of its sha256>``, e.g. ``corpus:udhr@3f2a9c1b|tok:cl100k_base@9b1e07aa|ref:eng|v:0.1.0``.
+written ``name@<first 8 hex of its sha256>``, e.g.
+``corpus:udhr@3f2a9c1b|tok:cl100k_base@9b1e07aa|ref:eng|v:0.1.0``.
 Modelled on sacrebleu's ``Signature``.
 """
 

@@ -35,7 +35,7 @@ CHUNK = 1 << 20
 
 
 def home() -> Path:
-    """The sovaudit cache root: ``$SOVAUDIT_HOME``, else ``$XDG_CACHE_HOME/sovaudit``, else ``~/.cache/sovaudit``."""
+    """The cache root: ``$SOVAUDIT_HOME``, else ``$XDG_CACHE_HOME/sovaudit``, else ``~/.cache/sovaudit``."""
     env = os.environ.get("SOVAUDIT_HOME")
     if env:
         return Path(env).expanduser()

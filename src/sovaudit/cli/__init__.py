@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SOVAUDIT_DEBUG"):
             raise
         print(
-            f"sovaudit: internal error: {type(exc).__name__}: {exc} (rerun with SOVAUDIT_DEBUG=1 for details)",
+            f"sovaudit: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with SOVAUDIT_DEBUG=1 for details)",
             file=sys.stderr,
         )
         return 1
