@@ -4,6 +4,8 @@ A paragraph is a non-empty line of a document; the detector sees its first ``lid
 full UTF-8 bytes are counted. A paragraph without letters is ``und`` (not sent to the detector). A
 document counts for the language that holds the majority of its paragraph bytes (ties: the smaller
 label), so a mixed-language document adds its paragraphs to several languages but is one document of one.
+Exact duplicates compare documents after normalisation: paragraphs (stripped, non-empty lines) joined by
+newlines (so blank lines and spaces at line edges do not matter; case does).
 """
 
 from __future__ import annotations
@@ -86,51 +88,63 @@ def _count_batch(
     bands: dict[str, list[np.ndarray]],
 ) -> None:
     read = counts.read
-    # 1. scripts and the paragraphs the detector must see
-    flat: list[str] = []
-    scripts: list[str] = []
-    for doc in batch:
-        for para in doc:
-            scripts.append(dominant_script(para))
-            flat.append(para)
-    to_detect = [p[: s.lid_chars] for p, sc in zip(flat, scripts, strict=True) if sc]
-    detected = iter(detector.detect(to_detect))
-    # 2. per paragraph
-    i = 0
-    langs = counts.languages
-    for doc in batch:
+    lid_chars = s.lid_chars
+    # 1. the script of every paragraph; the detector sees those with letters, in one call
+    scripts = [[dominant_script(para) for para in doc] for doc in batch]
+    to_detect = [
+        para[:lid_chars]
+        for doc, scs in zip(batch, scripts, strict=True)
+        for para, sc in zip(doc, scs, strict=True)
+        if sc
+    ]
+    nxt = iter(detector.detect(to_detect)).__next__
+    # 2. tallies kept in plain dicts (the hot loop), folded into LangCounts once per batch
+    tally: dict[tuple[str, str, int], int] = {}
+    label_bytes: dict[str, int] = {}
+    last_bin = HIST_BINS - 1
+    for doc, scs in zip(batch, scripts, strict=True):
         read["documents"] += 1
         if not doc:
             read["empty_documents"] += 1
             continue
         doc_bytes: dict[str, int] = {}
-        for para in doc:
-            script = scripts[i]
-            i += 1
-            label, conf = next(detected) if script else (UNDETERMINED, 0.0)
-            nbytes = len(para) if para.isascii() else len(para.encode("utf-8"))
-            lc = langs.get(label)
-            if lc is None:
-                lc = langs[label] = LangCounts()
-            lc.paragraphs += 1
-            lc.bytes += nbytes
-            lc.confidence_hist[min(int(conf * HIST_BINS), HIST_BINS - 1)] += 1
+        for para, script in zip(doc, scs, strict=True):
             if script:
-                lc.scripts[script] = lc.scripts.get(script, 0) + 1
-                if not script_matches(label.rpartition("_")[2], script) and label != UNDETERMINED:
-                    lc.script_mismatch += 1
+                label, conf = nxt()
+                b = int(conf * HIST_BINS)
+                key = (label, script, b if b < last_bin else last_bin)
+            else:
+                label = UNDETERMINED
+                key = (label, script, 0)
+            tally[key] = tally.get(key, 0) + 1
+            nbytes = len(para) if para.isascii() else len(para.encode("utf-8"))
             doc_bytes[label] = doc_bytes.get(label, 0) + nbytes
+        total = 0
+        for label, nbytes in doc_bytes.items():
+            label_bytes[label] = label_bytes.get(label, 0) + nbytes
+            total += nbytes
         read["paragraphs"] += len(doc)
-        total = sum(doc_bytes.values())
         read["bytes"] += total
-        major = min(doc_bytes, key=lambda k: (-doc_bytes[k], k))
-        lc = langs[major]
+        major = (
+            min(doc_bytes, key=lambda k: (-doc_bytes[k], k)) if len(doc_bytes) > 1 else next(iter(doc_bytes))
+        )
+        lc = counts.lang(major)
         lc.documents += 1
         lc.document_bytes += total
-        norm = " ".join(" ".join(doc).lower().split())
+        norm = "\n".join(doc)  # paragraphs are stripped lines: blank lines and line edges already gone
         hashes.setdefault(major, []).append(_hash64(norm))
         if s.near_dup:
             bands.setdefault(major, []).append(_bands(norm))
+    for (label, script, b), n in tally.items():
+        lc = counts.lang(label)
+        lc.paragraphs += n
+        lc.confidence_hist[b] += n
+        if script:
+            lc.scripts[script] = lc.scripts.get(script, 0) + n
+            if label != UNDETERMINED and not script_matches(label.rpartition("_")[2], script):
+                lc.script_mismatch += n
+    for label, nbytes in label_bytes.items():
+        counts.lang(label).bytes += nbytes
 
 
 def _hash64(text: str) -> int:

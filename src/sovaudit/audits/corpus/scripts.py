@@ -7,6 +7,7 @@ letters and caches each character's script.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Unicode character-name prefixes -> ISO 15924 codes (the first word(s) of ``unicodedata.name``).
@@ -62,15 +63,10 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     "Hani": frozenset({"Hans", "Hant", "Hani"}),
 }
 
-SAMPLE_LETTERS = 64
-_cache: dict[str, str] = {}
+SAMPLE_CHARS = 48
 
 
-def char_script(ch: str) -> str:
-    """ISO 15924 code of one letter, ``""`` for non-letters, ``Zyyy`` for letters of an unlisted script."""
-    found = _cache.get(ch)
-    if found is not None:
-        return found
+def _script_of(ch: str) -> str:
     script = ""
     if ch.isalpha():
         name = unicodedata.name(ch, "")
@@ -80,28 +76,51 @@ def char_script(ch: str) -> str:
             script = "Latn"
         elif first == "HALFWIDTH" and "KATAKANA" in name:
             script = "Kana"
-    if len(_cache) < 200_000:
-        _cache[ch] = script
     return script
 
 
-def dominant_script(text: str, sample: int = SAMPLE_LETTERS) -> str:
-    """The most frequent script among the first ``sample`` letters of ``text`` (``""`` if it has none)."""
-    counts: dict[str, int] = {}
-    seen = 0
-    cache = _cache
-    for ch in text:
-        script = cache.get(ch)
-        if script is None:
-            script = char_script(ch)
-        if not script:
-            continue
-        counts[script] = counts.get(script, 0) + 1
-        seen += 1
-        if seen >= sample:
-            break
-    if not counts:
-        return ""
+class _ScriptCache(dict[str, str]):
+    """Character -> script, filled on first sight (lookups stay in C through ``__getitem__``)."""
+
+    def __missing__(self, ch: str) -> str:
+        script = _script_of(ch)
+        self[ch] = script
+        return script
+
+
+_cache = _ScriptCache()
+_ascii_letter = re.compile(r"[A-Za-z]").search
+
+
+def char_script(ch: str) -> str:
+    """ISO 15924 code of one letter, ``""`` for non-letters, ``Zyyy`` for letters of an unlisted script."""
+    return _cache[ch]
+
+
+def dominant_script(text: str, sample: int = SAMPLE_CHARS) -> str:
+    """The most frequent script among the letters of the first ``sample`` characters (``""``: no letters).
+
+    ASCII text is Latin if it has a letter. Otherwise letters are counted over a prefix (extended once
+    when the prefix has none), with a C-level count, so this costs little next to a detector.
+    """
+    if text.isascii():
+        return "Latn" if _ascii_letter(text) else ""
+    get = _cache.__getitem__
+    head = text[:sample]
+    found = set(map(get, head))
+    found.discard("")
+    if len(found) == 1:
+        return found.pop()
+    if not found:
+        if len(text) <= sample:
+            return ""
+        head = text[sample : sample * 16]
+        found = set(map(get, head))
+        found.discard("")
+        if len(found) <= 1:
+            return found.pop() if found else ""
+    scripts = list(map(get, head))
+    counts = {sc: scripts.count(sc) for sc in found}
     if "Hani" in counts and ("Hira" in counts or "Kana" in counts):
         return "Jpan"
     if "Hang" in counts:
