@@ -23,11 +23,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lid_bench import udhr_paragraphs  # noqa: E402
+from lid_bench import udhr_paragraphs
 
-from sovaudit.audits.corpus import CorpusSpec, get_detector, run_corpus_audit  # noqa: E402
-from sovaudit.audits.corpus.process import ShardSettings, count_shard  # noqa: E402
-from sovaudit.audits.corpus.readers import discover, plan_shards  # noqa: E402
+from sovaudit.audits.corpus import CorpusSpec, get_detector, run_corpus_audit
+from sovaudit.audits.corpus.process import ShardSettings, count_shard
+from sovaudit.audits.corpus.readers import discover, plan_shards
 
 
 def build_corpus(root: Path, megabytes: float, files: int, seed: int = 0) -> int:
@@ -41,7 +41,8 @@ def build_corpus(root: Path, megabytes: float, files: int, seed: int = 0) -> int
         size = 0
         with (root / f"part{f:03d}.jsonl").open("w", encoding="utf-8") as out:
             while size < target:
-                line = json.dumps({"text": "\n".join(rng.sample(paras, rng.randint(2, 6)))}, ensure_ascii=False) + "\n"
+                text = "\n".join(rng.sample(paras, rng.randint(2, 6)))
+                line = json.dumps({"text": text}, ensure_ascii=False) + "\n"
                 out.write(line)
                 size += len(line.encode())
         total += size
@@ -92,7 +93,8 @@ def bench_scale(root: Path, lid: str, tmp: Path) -> dict[str, float]:
 def peak_rss_mb(root: Path, lid: str, out: Path) -> float:
     code = (
         "import sys; from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit; "
-        "run_corpus_audit(CorpusSpec(paths=(sys.argv[1],), out=sys.argv[2], lid=sys.argv[3], shard_bytes=8<<20))"
+        "run_corpus_audit(CorpusSpec(paths=(sys.argv[1],), out=sys.argv[2], lid=sys.argv[3],"
+        " shard_bytes=8 << 20))"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(out), lid])
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -111,16 +113,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         nbytes = build_corpus(tmp / "c", args.mb, files=16)
-        print(f"corpus: {nbytes / 1e6:.1f} MB of UDHR documents in 16 .jsonl files; detector {args.lid}; "
-              f"{os.cpu_count()} CPUs visible")
+        print(
+            f"corpus: {nbytes / 1e6:.1f} MB of UDHR documents in 16 .jsonl files; detector {args.lid}; "
+            f"{os.cpu_count()} CPUs visible"
+        )
         if "overhead" in which:
             r = bench_overhead(tmp / "c", args.lid)
-            print(f"overhead: {r['paragraphs']} paragraphs; detector alone {r['direct_s']:.2f} s, "
-                  f"audit {r['audit_s']:.2f} s -> ratio {r['audit_over_direct']:.3f} (target <= 1.20)")
+            print(
+                f"overhead: {r['paragraphs']} paragraphs; detector alone {r['direct_s']:.2f} s, "
+                f"audit {r['audit_s']:.2f} s -> ratio {r['audit_over_direct']:.3f} (target <= 1.20)"
+            )
         if "scale" in which:
             r = bench_scale(tmp / "c", args.lid, tmp)
-            print(f"scale-out: 1 worker {r['one_worker_s']:.2f} s, 2 workers {r['two_workers_s']:.2f} s "
-                  f"-> speedup {r['speedup']:.2f}x (target >= 1.7x)")
+            print(
+                f"scale-out: 1 worker {r['one_worker_s']:.2f} s, 2 workers {r['two_workers_s']:.2f} s "
+                f"-> speedup {r['speedup']:.2f}x (target >= 1.7x)"
+            )
         if "memory" in which:
             small = tmp / "m1"
             big = tmp / "m10"
@@ -128,8 +136,10 @@ def main() -> None:
             build_corpus(big, args.mb * 10 / 4, files=20, seed=2)
             m1 = peak_rss_mb(small, args.lid, tmp / "o1")
             m10 = peak_rss_mb(big, args.lid, tmp / "o10")
-            print(f"memory: peak RSS {m1:.0f} MB at {args.mb / 4:.0f} MB corpus, {m10:.0f} MB at 10x "
-                  f"-> ratio {m10 / m1:.2f} (target ~1.0)")
+            print(
+                f"memory: peak RSS {m1:.0f} MB at {args.mb / 4:.0f} MB corpus, {m10:.0f} MB at 10x "
+                f"-> ratio {m10 / m1:.2f} (target ~1.0)"
+            )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import require
-from .counts import BANDS, HIST_BINS, CorpusCounts, LangCounts
+from .counts import BANDS, HIST_BINS, CorpusCounts
 from .lid import UNDETERMINED, Detector, get_detector
 from .readers import DEFAULT_MAX_LINE_BYTES, Document, Shard, TruncatedInput, iter_documents
 from .scripts import dominant_script, script_matches
