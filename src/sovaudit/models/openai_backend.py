@@ -22,6 +22,8 @@ cross-checked against the token strings.
   server removes a leading BOS from the echo, so there the first text token stays unscored.
 - ``generate``: ``/v1/chat/completions`` (one user message, temperature 0) by default, for instruction
   models; ``generation="completions"`` sends the raw prompt to ``/v1/completions``, for base models.
+  Servers may add their own sampling defaults (llama-cpp-python's server applies ``repeat_penalty=1.1``):
+  ``extra_body`` is merged into every request body, e.g. ``{"repeat_penalty": 1.0}`` for plain greedy.
 
 A logprob the server leaves null where one is needed, a missing ``logprobs`` object, or offsets that do
 not fit the prompt raise a one-line :class:`~sovaudit.errors.SovauditError`: never a wrong number.
@@ -96,6 +98,7 @@ class OpenAIModel:
         max_backoff: float = 8.0,
         bos_text: str | None = None,
         generation: Literal["chat", "completions"] = "chat",
+        extra_body: dict[str, Any] | None = None,
     ) -> None:
         if generation not in ("chat", "completions"):
             raise SovauditError(f"unknown generation mode '{generation}'", "use 'chat' or 'completions'")
@@ -103,6 +106,7 @@ class OpenAIModel:
         self.name = model
         self.bos_text = bos_text or ""
         self.generation = generation
+        self.extra_body = dict(extra_body or {})
         self.concurrency = max(1, concurrency)
         self.client = OpenAIClient(
             base_url,
@@ -182,6 +186,7 @@ class OpenAIModel:
         """The prompt tokens of ``bos_text + core`` with their logprobs, as the server scores them."""
         prompt = self.bos_text + core
         payload = {
+            **self.extra_body,
             "model": self.model,
             "prompt": prompt,
             "echo": True,
@@ -283,7 +288,12 @@ class OpenAIModel:
 
     def _generate_one(self, req: GenerateRequest) -> str:
         stop = list(req.until)[:4]  # the OpenAI API takes at most 4; the rest are applied here
-        payload: dict[str, Any] = {"model": self.model, "max_tokens": req.max_tokens, "temperature": 0.0}
+        payload: dict[str, Any] = {
+            **self.extra_body,
+            "model": self.model,
+            "max_tokens": req.max_tokens,
+            "temperature": 0.0,
+        }
         if stop:
             payload["stop"] = stop
         if self.generation == "chat":
