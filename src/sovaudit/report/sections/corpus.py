@@ -1,0 +1,146 @@
+"""Report section for the corpus language audit (``audit == "corpus"``).
+
+Per results document: what was read (files, documents, bytes, what was skipped and why), a chart of each
+language's share of the corpus against its share of speakers (log-log; on the diagonal a language has the
+share its speakers have), the representation ratio of the largest languages, the sortable per-language
+table, the reference population's languages absent from the corpus, and the notes. Every number comes from
+the document; optional fields a document lacks are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+
+from ...results import ResultsDocument
+from ..charts import Series, hbar_chart, scatter_plot
+from ..tables import Column, data_table, fmt_int, fmt_pct, is_number, key_values
+
+TITLE = "Languages in the corpus"
+MAX_BARS = 30
+
+ROW_COLUMNS = [
+    Column("language", "language", "text", title="ISO 639-3 + script, as identified"),
+    Column("name", "name", "text"),
+    Column("script", "script", "text", select=True),
+    Column("share", "share", "pct", 2, title="share of the corpus's UTF-8 paragraph bytes"),
+    Column("bytes", "bytes", "int", title="UTF-8 bytes of the paragraphs identified as this language"),
+    Column("documents", "documents", "int", title="documents whose majority language (by bytes) is this one"),
+    Column("paragraphs", "paragraphs", "int"),
+    Column("speakers", "speakers", "int", title="CLDR speaker population in the reference"),
+    Column("speaker_share", "speaker share", "pct", 2, title="speakers / population of the reference"),
+    Column("representation_ratio", "representation", "ratio", title="corpus share / speaker share"),
+    Column("duplicate_rate", "exact dups", "pct", 1, title="documents that repeat an earlier one exactly"),
+    Column("near_duplicate_rate", "near dups", "pct", 1, title="MinHash-LSH estimate"),
+    Column(
+        "low_confidence_rate", "low confidence", "pct", 1, title="paragraphs with detector confidence < 0.5"
+    ),
+    Column(
+        "script_mismatch_rate",
+        "script mismatch",
+        "pct",
+        1,
+        title="paragraphs in another script than expected",
+    ),
+]
+ABSENT_COLUMNS = [
+    Column("language", "language", "text"),
+    Column("name", "name", "text"),
+    Column("speakers", "speakers", "int"),
+    Column("speaker_share", "speaker share", "pct", 2),
+]
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _scatter(rows: list[dict[str, Any]], reference: str) -> Any:
+    points = [
+        (
+            float(r["speaker_share"]),
+            float(r["share"]),
+            f"{r.get('name') or r.get('language')} ({r.get('language')}): corpus {fmt_pct(r['share'], 2)}, "
+            f"speakers {fmt_pct(r['speaker_share'], 2)}",
+        )
+        for r in rows
+        if is_number(r.get("share"))
+        and is_number(r.get("speaker_share"))
+        and r["share"] > 0
+        and r["speaker_share"] > 0
+    ]
+    if not points:
+        return None
+    return scatter_plot(
+        [Series("languages", points)],
+        title=f"Share of the corpus against share of speakers ({reference}), log-log",
+        x_label="share of speakers",
+        y_label="share of corpus bytes",
+    )
+
+
+def _ratio_bars(rows: list[dict[str, Any]]) -> Any:
+    items = [
+        (f"{r.get('name') or r.get('language')} ({r.get('language')})", float(r["representation_ratio"]))
+        for r in rows[:MAX_BARS]
+        if is_number(r.get("representation_ratio")) and r["representation_ratio"] > 0
+    ]
+    if not items:
+        return None
+    return hbar_chart(
+        items,
+        title=f"Representation ratio, {len(items)} largest languages (1: corpus share = speaker share)",
+        axis_label="corpus share / speaker share (log scale)",
+        log=True,
+        reference=1.0,
+    )
+
+
+def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
+    rows = [r for r in doc.rows if isinstance(r, dict)]
+    summary = _mapping(doc.summary)
+    ref = _mapping(summary.get("reference"))
+    ref_label = f"{ref.get('name', 'world')}" + (f" ({ref['code']})" if ref.get("kind") == "country" else "")
+    columns = [c for c in ROW_COLUMNS if any(c.key in r for r in rows)]
+    read = _mapping(summary.get("read"))
+    shards = _mapping(summary.get("shards"))
+    overview = {
+        "files": summary.get("files"),
+        "documents": summary.get("documents"),
+        "paragraphs": summary.get("paragraphs"),
+        "UTF-8 bytes": summary.get("bytes"),
+        "languages identified": summary.get("languages"),
+        "undetermined share": fmt_pct(summary.get("undetermined_share"), 2),
+        "exact duplicate documents": summary.get("duplicate_documents"),
+        "reference population": ref_label,
+        "detector": " ".join(str(v) for v in _mapping(doc.settings.get("detector")).values() if v),
+        "shards (computed / reused)": (
+            f"{fmt_int(shards.get('computed'))} / {fmt_int(shards.get('skipped_finished'))}"
+            if shards
+            else None
+        ),
+    }
+    absent = [a for a in summary.get("absent_languages") or [] if isinstance(a, dict)]
+    return {
+        "prefix": f"corpus{d}",
+        "signature": doc.signature,
+        "overview": key_values({k: v for k, v in overview.items() if v not in (None, "")}),
+        "reading": key_values({k.replace("_", " "): v for k, v in read.items()}) if read else [],
+        "problems": sorted(_mapping(summary.get("problems")).items()),
+        "scatter": _scatter(rows, ref_label),
+        "bars": _ratio_bars(rows),
+        "table": data_table(f"corpus{d}-languages", rows, columns, caption="languages by share of bytes"),
+        "absent": data_table(f"corpus{d}-absent", absent, ABSENT_COLUMNS, filter_box=False)
+        if absent
+        else None,
+        "reference": ref_label,
+        "notes": [str(n) for n in doc.notes],
+    }
+
+
+def render(docs: list[ResultsDocument], env: jinja2.Environment) -> str:
+    """All corpus documents, in command-line order -> an HTML fragment."""
+    blocks = [_block(doc, d) for d, doc in enumerate(docs, start=1)]
+    return env.get_template("corpus.html.j2").render(blocks=blocks)
