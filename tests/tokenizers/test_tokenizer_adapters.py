@@ -11,6 +11,7 @@ from tok_fixtures import MERGES, byte_ranks, write_tiktoken
 
 from sovaudit.errors import SovauditError
 from sovaudit.tokenizers import Tokenizer, bundled_names, encode_batch, load_tokenizer
+from sovaudit.tokenizers.base import count_batch
 from sovaudit.tokenizers.bpe import read_quicktok_ranks, read_tiktoken_ranks
 from sovaudit.tokenizers.registry import get_spec, registry
 
@@ -140,6 +141,8 @@ def test_batch_equals_one_by_one(
     }[kind]
     tok = load_tokenizer(target)
     assert encode_batch(tok, SAMPLES) == [tok.encode(t) for t in SAMPLES]
+    counts = [(len(ids), tok.count_fallback(ids)) for ids in (tok.encode(t) for t in SAMPLES)]
+    assert count_batch(tok, SAMPLES) == counts
 
 
 @pytest.mark.parametrize(

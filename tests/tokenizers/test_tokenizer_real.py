@@ -18,6 +18,7 @@ from sovaudit.assets import AssetStore
 from sovaudit.corpora import ParallelCorpus, load_corpus
 from sovaudit.errors import AssetError
 from sovaudit.tokenizers import alternate_names, bundled_names, load_tokenizer
+from sovaudit.tokenizers.base import count_batch
 from sovaudit.tokenizers.bpe import read_quicktok_ranks
 from sovaudit.tokenizers.registry import get_spec
 
@@ -78,6 +79,15 @@ def tok(name: str):  # type: ignore[no-untyped-def]
 def joined(lang: str) -> str:
     corpus = udhr()
     return " ".join(corpus.segments(lang, corpus.aligned(lang, "eng")))
+
+
+@pytest.mark.parametrize("name", [_maybe_slow(n) for n in bundled_names()])
+def test_counting_path_equals_encoding(name: str) -> None:
+    t = tok(name)
+    texts = [joined(lang) for lang in ("eng", "hin", "shn")]
+    assert count_batch(t, texts) == [
+        (len(ids), t.count_fallback(ids)) for ids in (t.encode(x) for x in texts)
+    ]
 
 
 def test_pins_cover_every_bundled_tokenizer() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..corpora.base import ParallelCorpus
 from ..errors import SovauditError
-from ..tokenizers.base import Tokenizer, encode_batch
+from ..tokenizers.base import Tokenizer, count_batch
 
 AUDIT = "tokenizers"
 DEFAULT_CONTEXT_TOKENS = 8192
@@ -180,7 +180,7 @@ def plan_texts(
 
 def count_tokens(tokenizer: Tokenizer, texts: Sequence[str]) -> list[tuple[int, int]]:
     """``(tokens, fallback tokens)`` of each text, encoded in one batch."""
-    return [(len(ids), tokenizer.count_fallback(ids)) for ids in encode_batch(tokenizer, texts)]
+    return count_batch(tokenizer, texts)
 
 
 def measure(

@@ -57,6 +57,19 @@ def encode_batch(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
     return [tokenizer.encode(t) for t in texts]
 
 
+def count_batch(tokenizer: Tokenizer, texts: Sequence[str]) -> list[tuple[int, int]]:
+    """``(tokens, fallback tokens)`` of each text.
+
+    Adapters may offer a ``count_batch`` that skips work counting does not need (id offsets, building id
+    lists); otherwise this is :func:`encode_batch` followed by ``count_fallback``.
+    """
+    fast = getattr(tokenizer, "count_batch", None)
+    if callable(fast):
+        result: list[tuple[int, int]] = fast(list(texts))
+        return result
+    return [(len(ids), tokenizer.count_fallback(ids)) for ids in encode_batch(tokenizer, texts)]
+
+
 def file_digest(path: Path) -> str:
     """Hex SHA-256 of a file."""
     h = hashlib.sha256()

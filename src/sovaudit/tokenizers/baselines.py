@@ -22,6 +22,10 @@ class BytesTokenizer:
         """:meth:`encode` for each text."""
         return [self.encode(t) for t in texts]
 
+    def count_batch(self, texts: list[str]) -> list[tuple[int, int]]:
+        """``(UTF-8 bytes, 0)`` of each text."""
+        return [(len(t.encode("utf-8")), 0) for t in texts]
+
     def count_fallback(self, ids: list[int]) -> int:
         """Always 0: every byte is a token."""
         return 0
@@ -43,6 +47,10 @@ class CharsTokenizer:
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         """:meth:`encode` for each text."""
         return [self.encode(t) for t in texts]
+
+    def count_batch(self, texts: list[str]) -> list[tuple[int, int]]:
+        """``(code points, 0)`` of each text."""
+        return [(len(t), 0) for t in texts]
 
     def count_fallback(self, ids: list[int]) -> int:
         """Always 0: every code point is a token."""

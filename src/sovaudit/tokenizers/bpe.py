@@ -166,6 +166,11 @@ class TiktokenTokenizer:
             return [[i + self._offset for i in ids] for ids in batch]
         return batch
 
+    def count_batch(self, texts: list[str]) -> list[tuple[int, int]]:
+        """``(tokens, 0)`` of each text (no id offset applied: counting does not need it)."""
+        batch = self._enc.encode_ordinary_batch([self._prep(t) for t in texts], num_threads=threads())
+        return [(len(ids), 0) for ids in batch]
+
     def count_fallback(self, ids: list[int]) -> int:
         """Always 0: byte-level BPE has no unknown or fallback tokens."""
         return 0

@@ -40,6 +40,14 @@ class HFTokenizer:
         fn = self._tok.encode_batch_fast if self._fast else self._tok.encode_batch
         return [enc.ids for enc in fn(texts, add_special_tokens=False)]
 
+    def count_batch(self, texts: list[str]) -> list[tuple[int, int]]:
+        """``(tokens, fallback tokens)`` of each text; without fallback ids, no id list is built."""
+        fn = self._tok.encode_batch_fast if self._fast else self._tok.encode_batch
+        encodings = fn(texts, add_special_tokens=False)
+        if not self._fallback:
+            return [(len(enc), 0) for enc in encodings]
+        return [(len(ids), self.count_fallback(ids)) for ids in (enc.ids for enc in encodings)]
+
     def count_fallback(self, ids: list[int]) -> int:
         """Number of byte-fallback (``<0xNN>``) and unknown tokens in ``ids``."""
         if not self._fallback:
