@@ -1,0 +1,80 @@
+"""Counting one shard: paragraphs decide bytes, majorities decide documents; scripts, duplicates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit
+from sovaudit.audits.corpus.process import ShardSettings, count_shard
+from sovaudit.audits.corpus.readers import plan_shards
+
+EN = "All human beings are born free and equal in dignity and rights, and should act in brotherhood."
+FR = "Tous les êtres humains naissent libres et égaux en dignité et en droits, et agissent en frères."
+UZ_CYRL = (
+    "Барча одамлар эркин, қадр-қиммат ва ҳуқуқларда тенг бўлиб туғиладилар. Улар ақл ва виждон соҳибидирлар."
+)
+
+
+def counts_of(path: Path, **kw):
+    (shard,) = plan_shards([path], "text")
+    return count_shard(shard, ShardSettings(lid="pycld2", **kw))
+
+
+def test_mixed_document_counts_paragraphs_by_language_and_document_by_majority(tmp_path: Path) -> None:
+    f = tmp_path / "c.jsonl"
+    f.write_text(json.dumps({"text": f"{EN}\n{FR}\n{FR}\n12345 ---"}) + "\n", encoding="utf-8")
+    c = counts_of(f)
+    en, fr, und = c.languages["eng_Latn"], c.languages["fra_Latn"], c.languages["und"]
+    assert (en.paragraphs, fr.paragraphs, und.paragraphs) == (1, 2, 1)
+    assert en.bytes == len(EN.encode()) and fr.bytes == 2 * len(FR.encode()) and und.bytes == len("12345 ---")
+    assert (en.documents, fr.documents, und.documents) == (0, 1, 0)
+    assert fr.document_bytes == en.bytes + fr.bytes + und.bytes
+    assert c.read["documents"] == 1 and c.read["paragraphs"] == 4
+
+
+def test_script_mismatch(tmp_path: Path) -> None:
+    # CLD2 names Cyrillic Uzbek "uz", whose default script is Latin: the audit shows the mismatch
+    f = tmp_path / "c.txt"
+    f.write_text(f"{UZ_CYRL}\n\n{EN}\n", encoding="utf-8")
+    c = counts_of(f)
+    uz = c.languages["uzb_Latn"]
+    assert uz.script_mismatch == 1 and uz.scripts == {"Cyrl": 1}
+    assert c.languages["eng_Latn"].script_mismatch == 0
+
+
+def test_empty_documents_and_duplicates(tmp_path: Path) -> None:
+    f = tmp_path / "c.jsonl"
+    recs = [{"text": EN}, {"text": "  " + EN + "  \n\n"}, {"text": ""}, {"text": FR}]
+    f.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    c = counts_of(f)
+    assert c.read["empty_documents"] == 1
+    en = c.languages["eng_Latn"]
+    assert en.documents == 2 and len(en.doc_hashes) == 1  # equal after stripping lines
+
+
+@pytest.mark.parametrize("near_dup", [False, True])
+def test_near_duplicates_with_minhash(tmp_path: Path, near_dup: bool) -> None:
+    base = [
+        f"{EN} Paragraph {i} talks about article {i} of the declaration in some detail." for i in range(12)
+    ]
+    docs = ["\n".join(base)]
+    for k in range(4):  # each copy changes one word: near, not exact, duplicates
+        changed = list(base)
+        changed[k] = changed[k].replace("detail", "depth")
+        docs.append("\n".join(changed))
+    docs.append("\n".join(f"{FR} Numéro {i}." for i in range(12)))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "d.jsonl").write_text("".join(json.dumps({"text": d}) + "\n" for d in docs))
+    doc = run_corpus_audit(
+        CorpusSpec(paths=(str(tmp_path / "c"),), out=str(tmp_path / "o"), near_dup=near_dup)
+    )
+    en = next(r for r in doc.rows if r["language"] == "eng_Latn")
+    assert en["duplicate_documents"] == 0
+    if near_dup:
+        assert en["near_duplicate_documents"] == 4 and en["near_duplicate_rate"] == pytest.approx(0.8)
+        assert doc.signature.split("|")[-2] == "near:minhash64"
+    else:
+        assert "near_duplicate_rate" not in en
