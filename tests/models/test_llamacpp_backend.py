@@ -20,23 +20,42 @@ UDHR = (
 )
 
 
-@pytest.mark.parametrize(("n_text", "n_ctx"), [(1, 4), (4, 4), (5, 4), (10, 4), (97, 16), (3, 1)])
-def test_rolling_windows_match_lm_eval(n_text: int, n_ctx: int) -> None:
-    windows = rolling_windows(n_text, n_ctx)
+CASES = [
+    (1, 4, 1),
+    (4, 4, 1),
+    (5, 4, 1),
+    (10, 4, 1),
+    (97, 16, 1),
+    (3, 1, 1),
+    (10, 4, 2),
+    (97, 16, 8),
+    (50, 8, 8),
+]
+
+
+@pytest.mark.parametrize(("n_text", "max_len", "context_len"), CASES)
+def test_rolling_windows_cover_each_token_once(n_text: int, max_len: int, context_len: int) -> None:
+    windows = rolling_windows(n_text, max_len, context_len)
     scored = [p for _, end, first in windows for p in range(first, end)]
     assert scored == list(range(1, n_text + 1))  # disjoint, complete, in order
-    assert all(end - start <= n_ctx + 1 for start, end, _ in windows)
-    lm_utils = pytest.importorskip("lm_eval.utils")
+    assert all(end - 1 - start <= max_len for start, end, _ in windows)  # evaluated positions fit
+    assert all(first - start >= min(context_len, first) for start, _, first in windows[1:])
+
+
+@pytest.mark.parametrize(("n_text", "max_len", "context_len"), CASES)
+def test_rolling_windows_equal_the_engine_and_lm_eval(n_text: int, max_len: int, context_len: int) -> None:
     toks = list(range(100, 100 + n_text))
-    ref = [
-        lm_utils.make_disjoint_window(w)
-        for w in lm_utils.get_rolling_token_windows(toks, prefix_token=-1, max_seq_len=n_ctx, context_len=1)
-    ]
     seq = [-1, *toks]
-    mine = [(seq[start:first], seq[first:end]) for start, end, first in windows]
-    assert [pred for _, pred in mine] == [pred for _, pred in ref]
-    # lm-eval's context ends right before the predictions, as ours does, and is never longer
-    assert all(len(c) >= len(rc) and c[-len(rc) :] == rc for (c, _), (rc, _) in zip(mine, ref, strict=True))
+    mine = [
+        (seq[start:first], seq[first:end])
+        for start, end, first in rolling_windows(n_text, max_len, context_len)
+    ]
+    engine = pytest.importorskip("sovaudit.models.engine")
+    assert mine == [(list(c), list(p)) for c, p in engine.rolling_windows(toks, -1, max_len, context_len)]
+    if context_len == 1:
+        lm_utils = pytest.importorskip("lm_eval.utils")
+        ref = lm_utils.get_rolling_token_windows(toks, prefix_token=-1, max_seq_len=max_len, context_len=1)
+        assert mine == [lm_utils.make_disjoint_window(w) for w in ref]
 
 
 def test_missing_and_non_gguf_files_are_clear_errors(tmp_path: Path) -> None:

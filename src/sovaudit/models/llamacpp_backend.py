@@ -14,8 +14,9 @@ Conventions (those of lm-evaluation-harness, which the ``hf`` backend and the en
   replaced by the BOS token (or EOS where the model has no BOS). Longer than ``n_ctx``: the left of the
   context is cut.
 - ``loglikelihood_rolling``: ``[BOS] + tokens(text)`` (EOS where there is no BOS), every text token
-  scored, ``n_tokens`` = number of text tokens; texts longer than ``n_ctx`` are scored in disjoint
-  prediction windows, each with ``n_ctx`` tokens of context where there are that many.
+  scored, ``n_tokens`` = number of text tokens; texts longer than ``n_ctx`` are scored in the ``hf``
+  backend's windows (:func:`rolling_windows`): every prediction sees at least ``rolling_context``
+  tokens (default ``n_ctx // 2``; ``1`` is lm-eval's choice).
 - ``generate``: greedy raw-text completion (``generation="chat"`` applies the GGUF's chat template).
 """
 
@@ -41,22 +42,28 @@ from .base import (
 ROWS = 64  # log-softmax rows processed at once (bounds the float64 temporaries)
 
 
-def rolling_windows(n_text: int, n_ctx: int) -> list[tuple[int, int, int]]:
-    """Windows over ``[prefix] + text`` (positions 0..n_text): ``(start, end, first)`` triples.
+def rolling_windows(n_text: int, max_len: int, context_len: int = 1) -> list[tuple[int, int, int]]:
+    """Windows over ``[prefix] + text`` (positions 0..n_text) as ``(start, end, first)`` triples.
 
-    Each window evaluates positions ``start .. end-1`` and scores the tokens at ``first .. end-1``; the
-    scored ranges are disjoint and cover 1..n_text; each window holds at most ``n_ctx + 1`` positions
-    (``n_ctx`` evaluated, the last one only predicted), so every prediction has the longest context that fits.
+    A window evaluates positions ``start .. end-2`` (at most ``max_len`` of them) and scores the tokens at
+    positions ``first .. end-1``. The scored ranges are disjoint and cover 1..n_text. These are the windows
+    of :func:`sovaudit.models.engine.rolling_windows`: the first window predicts the first ``max_len``
+    tokens from the prefix; each later one predicts up to ``max_len - context_len + 1`` more with the
+    ``max_len`` positions before its end as input, so every prediction sees at least ``context_len``
+    tokens (``context_len=1`` is lm-evaluation-harness's ``loglikelihood_rolling``).
     """
-    if n_ctx < 1:
-        raise ValueError("n_ctx must be positive")
-    out = []
-    scored = 0  # text tokens scored so far (text token i sits at position i + 1)
-    while scored < n_text:
-        end = min(n_text, scored + n_ctx) + 1
-        start = max(0, end - n_ctx - 1)
-        out.append((start, end, scored + 1))
-        scored = end - 1
+    if not 1 <= context_len <= max_len:
+        raise ValueError("context_len must be in [1, max_len]")
+    if n_text <= 0:
+        return []
+    first = min(max_len, n_text)
+    out = [(0, first + 1, 1)]
+    predicted = first
+    step = max_len - context_len + 1
+    while predicted < n_text:
+        end = predicted + min(n_text - predicted, step)
+        out.append((end - max_len, end + 1, predicted + 1))
+        predicted = end
     return out
 
 
@@ -74,6 +81,7 @@ class LlamaCppModel:
         name: str | None = None,
         digest: str | None = None,
         generation: Literal["completions", "chat"] = "completions",
+        rolling_context: int | None = None,
         seed: int = 0,
     ) -> None:
         llama_cpp: Any = require("llama_cpp", "llamacpp")
@@ -108,7 +116,8 @@ class LlamaCppModel:
         self.path = path
         self.name = name or path.stem
         self.generation = generation
-        self.n_ctx = int(self._llm.n_ctx())
+        self.n_ctx = min(n_ctx, int(self._llm.n_ctx()))  # llama.cpp may pad n_ctx up; windows use the request
+        self.rolling_context = max(1, min(rolling_context or self.n_ctx // 2, self.n_ctx))
         # llama.cpp may pad n_ctx and clamp n_batch; a batch larger than its n_batch aborts the process.
         self.n_batch = int(
             min(llama_cpp.llama_n_batch(self._llm._ctx.ctx), llama_cpp.llama_n_ubatch(self._llm._ctx.ctx))
@@ -258,14 +267,14 @@ class LlamaCppModel:
         return toks, first
 
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest | str]) -> list[RollingResult]:
-        """Sum of log p over every token of each text, given ``[BOS]``, windowed to ``n_ctx``."""
+        """Sum of log p over every token of each text, given ``[BOS]``, windowed to ``n_ctx`` (see module)."""
         out = []
         for r in requests:
             text = r.text if isinstance(r, RollingRequest) else r
             body = self.tokenize(text, add_bos=False)
             seq = [self.prefix_token, *body]
             total = 0.0
-            for start, end, first in rolling_windows(len(body), self.n_ctx):
+            for start, end, first in rolling_windows(len(body), self.n_ctx, self.rolling_context):
                 lp, _ = self.token_logprobs(seq[start:end], first - start)
                 total += float(np.sum(np.asarray(lp, dtype=np.float64)))
             out.append(RollingResult(total, len(body)))
