@@ -136,3 +136,12 @@ def test_empty_file_counted(tmp_path: Path) -> None:
     (tmp_path / "e.txt").write_bytes(b"")
     docs, read = read_all([tmp_path / "e.txt"])
     assert docs == [] and read["empty_files"] == 1
+
+
+def test_hugging_face_save_to_disk_folder(tmp_path: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_dict({"text": DOCS, "n": list(range(len(DOCS)))}).save_to_disk(str(tmp_path / "ds"))
+    files = discover([str(tmp_path / "ds")])
+    assert files and all(f.suffix == ".arrow" for f in files)  # dataset_info.json / state.json are not text
+    docs, read = read_all(files)
+    assert ["\n".join(d) for d in docs] == DOCS and read["files"] == len(files)
