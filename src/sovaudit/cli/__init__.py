@@ -18,6 +18,7 @@ from . import corpora_cmd  # noqa: F401  isort: skip
 from . import tokenizers_cmd  # noqa: F401  isort: skip
 from . import corpus_cmd  # noqa: F401  isort: skip
 from . import openness_cmd  # noqa: F401  isort: skip
+from . import competence_cmd  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

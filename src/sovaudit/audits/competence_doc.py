@@ -1,0 +1,173 @@
+"""Reduce the competence audit's segment scores to a results document: rows, items, summary, signature."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..results import AssetRecord, ResultsDocument, make_provenance
+from ..signature import hashed, make_signature
+from .competence import AUDIT, BOOTSTRAP_METRICS, SegmentScore, bootstrap_ci, metrics, reduce_segments
+
+if TYPE_CHECKING:
+    from .competence import CompetenceAudit
+
+ROW_COLUMNS = [
+    "model",
+    "language",
+    "language_name",
+    "iso639_3",
+    "script",
+    "segments",
+    "coverage",
+    "tokens",
+    "bytes",
+    "chars",
+    "bits",
+    "bits_per_byte",
+    "bits_per_byte_ci_low",
+    "bits_per_byte_ci_high",
+    "bits_per_english_byte",
+    "bits_per_english_byte_ci_low",
+    "bits_per_english_byte_ci_high",
+    "ratio_to_reference",
+    "ratio_to_reference_ci_low",
+    "ratio_to_reference_ci_high",
+    "bits_per_token",
+    "tokens_per_byte",
+    "ref_bytes",
+    "heldout_segments",
+    "heldout_bits_per_byte",
+    "ngram_bits_per_byte",
+    "vs_ngram",
+    "vs_ngram_ci_low",
+    "vs_ngram_ci_high",
+]
+UDHR_NOTE = (
+    "The UDHR is among the most translated and most copied texts on the web, so it is very likely in the "
+    "model's training data: memorised text looks easy, and bits per byte on it flatter the model. Prefer "
+    "FLORES-200 / FLORES+ (--corpus flores200:DIR or floresplus:DIR) where you have it."
+)
+
+
+def signature(audit: CompetenceAudit) -> str:
+    """``corpus:<name>@<8hex>|model:<name>@<8hex>|backend:<b>|ref:<code>|ngram:wb<n>|v:<version>``."""
+    corpus_name = audit.corpus.name.split(":")[0] or "corpus"
+    backend = str(getattr(audit.model, "backend", type(audit.model).__name__))
+    return make_signature(
+        [
+            ("corpus", hashed(corpus_name, audit.corpus.digest)),
+            ("model", hashed(audit.model.name, audit.model.digest)),
+            ("backend", backend),
+            ("ref", audit.spec.reference),
+            ("ngram", f"wb{audit.spec.ngram_order}"),
+        ]
+    )
+
+
+def asset_records(audit: CompetenceAudit) -> list[AssetRecord]:
+    """Provenance: the corpus (content hash) and the model (weights hash; catalogue license if an asset)."""
+    corpus = audit.corpus
+    records = [
+        AssetRecord(
+            name=corpus.name,
+            kind="corpus",
+            version=corpus.version,
+            sha256=corpus.digest,
+            license=corpus.license,
+            origin=corpus.origin,
+        )
+    ]
+    from ..assets.catalogue import catalogue
+
+    asset = catalogue().get(audit.model.name)
+    records.append(
+        AssetRecord(
+            name=audit.model.name,
+            kind="model",
+            version=asset.version if asset else "",
+            sha256=audit.model.digest,
+            license=asset.license if asset else "",
+            origin=asset.origin if asset else str(getattr(audit.model, "folder", "")),
+        )
+    )
+    return records
+
+
+def language_row(audit: CompetenceAudit, language: str, scores: Sequence[SegmentScore]) -> dict[str, Any]:
+    """One row: identity, metrics from the summed counts, and bootstrap intervals."""
+    from .tokenizer_tax_doc import describe_language
+
+    row: dict[str, Any] = {
+        "model": audit.model.name,
+        "language": language,
+        **describe_language(audit.corpus, language),
+        "coverage": audit.corpus.coverage(language),
+        **metrics(reduce_segments(scores)),
+    }
+    cis = bootstrap_ci(scores, audit.spec.bootstrap, audit.spec.seed)
+    for name in BOOTSTRAP_METRICS:
+        ci = cis[name]
+        row[f"{name}_ci_low"], row[f"{name}_ci_high"] = ci if ci else (None, None)
+    return row
+
+
+def summarize(rows: Sequence[Mapping[str, Any]], reference: str) -> dict[str, Any]:
+    """Reference, languages ranked by bits per English byte, and those below the n-gram floor."""
+    ranked = sorted(
+        (r for r in rows if r["bits_per_english_byte"] is not None), key=lambda r: r["bits_per_english_byte"]
+    )
+    return {
+        "reference": reference,
+        "languages": len(rows),
+        "ranked_by_bits_per_english_byte": [r["language"] for r in ranked],
+        "worse_than_ngram": [r["language"] for r in rows if (r.get("vs_ngram") or 0) > 1],
+    }
+
+
+def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[SegmentScore]]) -> ResultsDocument:
+    """The results document of a finished competence run (rows, per-segment ``items``, summary)."""
+    spec = audit.spec
+    rows = [language_row(audit, p.language, scores[p.language]) for p in audit.plans]
+    settings = {
+        "corpus": audit.corpus.name,
+        "reference": spec.reference,
+        "model": audit.model.name,
+        "backend": str(getattr(audit.model, "backend", type(audit.model).__name__)),
+        "model_settings": str(getattr(audit.model, "cache_settings", "")),
+        "languages": [p.language for p in audit.plans],
+        "ngram_order": spec.ngram_order,
+        "ngram_smoothing": "interpolated Witten-Bell over characters, byte-uniform spelling base",
+        "ngram_split": "train on even-position shared segments, test on odd-position ones",
+        "bootstrap": spec.bootstrap,
+        "seed": spec.seed,
+        "method": "each shared segment scored as its own rolling request (all tokens, first from <bos>); "
+        "bits per byte = -sum(log p) / (sum(UTF-8 bytes) * ln 2) over the segments shared with the reference",
+    }
+    notes = [*audit.corpus.notes, *audit.notes]
+    if audit.corpus.name.split(":")[0].startswith("udhr"):
+        notes.append(UDHR_NOTE)
+    items = [
+        {
+            "language": s.language,
+            "segment": s.segment,
+            "nats": s.nats,
+            "tokens": s.tokens,
+            "bytes": s.bytes,
+            "heldout": s.heldout,
+            "ngram_nats": s.ngram_nats if s.heldout else None,
+        }
+        for p in audit.plans
+        for s in scores[p.language]
+    ]
+    doc = ResultsDocument(
+        audit=AUDIT,
+        signature=signature(audit),
+        settings=settings,
+        provenance=make_provenance(asset_records(audit)),
+        rows=rows,
+        summary=summarize(rows, spec.reference),
+        notes=notes,
+        items=items,  # type: ignore[call-arg]  # extra top-level object: the per-segment log
+    )
+    return doc
