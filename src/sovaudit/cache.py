@@ -4,7 +4,10 @@ Every answer a model gives is stored under ``(model key, request kind, request k
 names the backend, the SHA-256 of the weights and the settings that change numbers (dtype, context
 length); the request key is the SHA-256 of the request's JSON. :class:`CachedModel` wraps any
 :class:`~sovaudit.models.base.LanguageModel`: it answers what is cached, computes the rest in chunks and
-commits each chunk before the next starts, so a run killed with SIGKILL loses at most one chunk.
+commits each chunk before the next starts, so a run killed with SIGKILL loses at most one chunk (about
+``CHUNK_CHARS`` characters of requests; ``$SOVAUDIT_CACHE_CHUNK_CHARS`` changes it). Chunks are cut
+greedily from a fixed order of the missing requests, so a resumed run forms the same chunks as an
+uninterrupted one and gives bit-identical numbers.
 The database lives at ``<home>/cache/answers.sqlite`` or ``$SOVAUDIT_ANSWER_CACHE`` (WAL mode; several
 processes may share it).
 """
@@ -135,11 +138,13 @@ class CachedModel:
     """A :class:`LanguageModel` whose answers go through an :class:`AnswerCache` (see module docstring)."""
 
     def __init__(
-        self, model: LanguageModel, cache: AnswerCache | None = None, chunk_chars: int = CHUNK_CHARS
+        self, model: LanguageModel, cache: AnswerCache | None = None, chunk_chars: int | None = None
     ) -> None:
+        import os
+
         self.inner = model
         self.cache = cache or AnswerCache()
-        self.chunk_chars = chunk_chars
+        self.chunk_chars = chunk_chars or int(os.environ.get("SOVAUDIT_CACHE_CHUNK_CHARS", CHUNK_CHARS))
         self.name = model.name
         self.digest = model.digest
         self.key = model_key(model)
@@ -167,7 +172,10 @@ class CachedModel:
             if k not in found:
                 todo_keys.setdefault(k, i)
         todo = sorted(todo_keys.values(), key=order)
-        for chunk in _chunks(todo, size, boundary, self.chunk_chars):
+        chunks = list(_chunks(todo, size, boundary, self.chunk_chars))
+        from .progress import track
+
+        for chunk in track(chunks, f"scoring ({kind})", total=len(chunks)):
             answers = compute(chunk)
             items = [(keys[i], a) for i, a in zip(chunk, answers, strict=True)]
             self.cache.put_many(self.key, kind, items)
