@@ -23,8 +23,9 @@ from ...signature import hashed, make_signature
 from .counts import CorpusCounts, merge_all
 from .lid import DEFAULT_LID, describe
 from .process import ShardSettings, process_unit
-from .readers import DEFAULT_MAX_LINE_BYTES, DEFAULT_SHARD_BYTES, corpus_fingerprint, discover, plan_shards
+from .readers import DEFAULT_MAX_LINE_BYTES, DEFAULT_SHARD_BYTES, discover, plan_shards
 from .reduce import build_rows
+from .streams import corpus_fingerprint
 
 PACKAGES = (
     "pyarrow",
