@@ -250,8 +250,9 @@ class HeliportDetector:
     def detect(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         out = []
         for text in texts:
-            code = self._ident.identify(text)
-            out.append((normalise_label(str(code)), 1.0))
+            res = self._ident.identify(text)  # "cat_latn" (older releases) or "cat"; maybe (code, score)
+            code = res[0] if isinstance(res, tuple) else res
+            out.append((normalise_label(str(code)), 1.0))  # no probability: recorded as 1.0
         return out
 
     def labels(self) -> list[str]:
