@@ -129,6 +129,8 @@ def main() -> None:
                 f"scale-out: 1 worker {r['one_worker_s']:.2f} s, 2 workers {r['two_workers_s']:.2f} s "
                 f"-> speedup {r['speedup']:.2f}x (target >= 1.7x)"
             )
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"  load average after the runs: {load} on {os.cpu_count()} CPUs (shared with other work)")
         if "memory" in which:
             small = tmp / "m1"
             big = tmp / "m10"
