@@ -71,7 +71,7 @@ def competence(
     lm = load_model(model, cache=not no_cache, trust_remote_code=trust_remote_code, max_length=max_length)
     spec = CompetenceSpec(
         reference=ref,
-        languages=tuple(selected.languages) if (language or country) else (),
+        languages=tuple(selected.texts) if (language or country) else (),
         ngram_order=ngram_order,
         bootstrap=bootstrap,
         seed=seed,
