@@ -185,3 +185,13 @@ def test_duplicate_ranks_are_an_error_not_a_panic(tmp_path: Path) -> None:
     path = write_tiktoken(tmp_path / "dup.tiktoken", ranks)
     with pytest.raises(SovauditError, match="share a rank"):
         load_tokenizer(str(path))
+
+
+def test_fallback_counter() -> None:
+    from sovaudit.tokenizers.base import FallbackCounter
+
+    count = FallbackCounter(frozenset({0, 3, 4}), vocab_size=10)
+    assert count([0, 1, 3, 3, 9]) == 3
+    assert count([]) == 0
+    assert count([12, 3, -1]) == 1  # ids outside the vocabulary take the slow path
+    assert not FallbackCounter(frozenset(), 10) and FallbackCounter(frozenset(), 10)([1, 2]) == 0

@@ -24,7 +24,7 @@ from ..tokenizers.base import Tokenizer, count_batch
 
 AUDIT = "tokenizers"
 DEFAULT_CONTEXT_TOKENS = 8192
-BATCH = 24  # languages per library call: large enough to keep every core busy, small enough for progress
+BATCH = 32  # languages per library call: large enough to keep every core busy, small enough for progress
 ROW_COLUMNS = [
     "tokenizer",
     "language",

@@ -77,3 +77,30 @@ def file_digest(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+class FallbackCounter:
+    """Counts ids that belong to a fixed set (unk and byte-fallback pieces) with a vectorised lookup."""
+
+    def __init__(self, ids: frozenset[int], vocab_size: int) -> None:
+        import numpy as np
+
+        self.ids = ids
+        self._mask = np.zeros(max([vocab_size, *(i + 1 for i in ids)]), dtype=bool)
+        self._mask[list(ids)] = True
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def __call__(self, ids: Sequence[int]) -> int:
+        """How many of ``ids`` are in the set."""
+        if not self.ids or not ids:
+            return 0
+        import array
+
+        import numpy as np
+
+        arr = np.frombuffer(array.array("q", ids), dtype=np.int64)
+        if int(arr.max()) >= len(self._mask) or int(arr.min()) < 0:
+            return sum(1 for i in ids if i in self.ids)
+        return int(np.count_nonzero(self._mask[arr]))

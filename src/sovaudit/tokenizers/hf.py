@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
-from .base import TokenizerInfo, file_digest
+from .base import FallbackCounter, TokenizerInfo, file_digest
 
 
 class HFTokenizer:
@@ -27,7 +27,9 @@ class HFTokenizer:
         self.name = name
         self.digest = file_digest(path)
         self.info = info
-        self._fallback = _fallback_ids(self._tok)
+        self._fallback = FallbackCounter(
+            _fallback_ids(self._tok), self._tok.get_vocab_size(with_added_tokens=True)
+        )
         self._fast = hasattr(self._tok, "encode_batch_fast")
 
     def encode(self, text: str) -> list[int]:
@@ -50,10 +52,7 @@ class HFTokenizer:
 
     def count_fallback(self, ids: list[int]) -> int:
         """Number of byte-fallback (``<0xNN>``) and unknown tokens in ``ids``."""
-        if not self._fallback:
-            return 0
-        fb = self._fallback
-        return sum(1 for i in ids if i in fb)
+        return self._fallback(ids)
 
 
 def _fallback_ids(tok: Any) -> frozenset[int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
-from .base import TokenizerInfo, file_digest
+from .base import FallbackCounter, TokenizerInfo, file_digest
 from .bpe import threads
 
 
@@ -19,7 +19,8 @@ class SentencePieceTokenizer:
         self.info = info
         self._sp = processor
         size = processor.get_piece_size()
-        self._fallback = frozenset(i for i in range(size) if processor.is_byte(i) or processor.is_unknown(i))
+        ids = frozenset(i for i in range(size) if processor.is_byte(i) or processor.is_unknown(i))
+        self._fallback = FallbackCounter(ids, size)
 
     @classmethod
     def from_file(cls, name: str, path: Path, info: TokenizerInfo) -> SentencePieceTokenizer:
@@ -59,5 +60,4 @@ class SentencePieceTokenizer:
 
     def count_fallback(self, ids: list[int]) -> int:
         """Number of byte-fallback and unknown pieces in ``ids``."""
-        fb = self._fallback
-        return sum(1 for i in ids if i in fb)
+        return self._fallback(ids)
