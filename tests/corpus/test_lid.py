@@ -124,3 +124,9 @@ def test_not_a_fasttext_model(tmp_path: Path) -> None:
     pytest.importorskip("fasttext")
     with pytest.raises(SovauditError, match="not a fastText model"):
         get_detector(str(bad))
+
+
+def test_cld2_survives_control_characters_and_surrogates() -> None:
+    det = get_detector("pycld2")
+    got = det.detect(["Все люди рождаются свободными\x92 и равными в своем достоинстве.", "x\ud800y"])
+    assert got[0][0] == "rus_Cyrl" and len(got) == 2  # the mojibake U+0092 no longer costs the paragraph

@@ -145,3 +145,10 @@ def test_hugging_face_save_to_disk_folder(tmp_path: Path) -> None:
     assert files and all(f.suffix == ".arrow" for f in files)  # dataset_info.json / state.json are not text
     docs, read = read_all(files)
     assert ["\n".join(d) for d in docs] == DOCS and read["files"] == len(files)
+
+
+def test_json_lone_surrogates_are_replaced_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"text": "broken \\ud800 pair"}\n')
+    docs, read = read_all([path])
+    assert docs == [["broken \ufffd pair"]] and read["replacement_chars"] == 1

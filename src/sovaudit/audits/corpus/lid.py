@@ -168,9 +168,12 @@ class Cld2Detector:
         for text in texts:
             try:
                 _reliable, _nbytes, details = detect(text, bestEffort=True)
-            except error:  # pycld2 rejects some code points (e.g. surrogates, C1 controls)
-                out.append((UNDETERMINED, 0.0))
-                continue
+            except (error, UnicodeEncodeError):  # CLD2 rejects control characters (e.g. U+0092 from mojibake)
+                try:
+                    _reliable, _nbytes, details = detect(_clean(text), bestEffort=True)
+                except (error, UnicodeEncodeError):
+                    out.append((UNDETERMINED, 0.0))
+                    continue
             _name, code, percent, _score = details[0]
             out.append((normalise_label(code), percent / 100.0))
         return out
@@ -179,6 +182,14 @@ class Cld2Detector:
         return _claimed(
             [code for _name, code in self._mod.LANGUAGES if _name in self._mod.DETECTED_LANGUAGES]
         )
+
+
+_CONTROLS = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)], " ")
+
+
+def _clean(text: str) -> str:
+    """``text`` without control characters and lone surrogates (which CLD2 refuses)."""
+    return text.encode("utf-8", "replace").decode("utf-8").translate(_CONTROLS)
 
 
 class LinguaDetector:

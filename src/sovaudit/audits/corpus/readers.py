@@ -17,6 +17,7 @@ from __future__ import annotations
 import glob
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -198,6 +199,9 @@ def _check_jsonl_field(path: Path, comp: str, field: str) -> None:
         raise _no_field(path, field, list(rec))
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_surrogate = _SURROGATES.search
+
 Document = list[str]  # paragraphs (stripped, non-empty lines)
 
 
@@ -266,6 +270,9 @@ def _jsonl_documents(
             if not isinstance(value, str):
                 read["bad_records"] += 1
                 continue
+            if _surrogate(value):  # JSON escapes can make lone surrogates, which are not text
+                value, n = _SURROGATES.subn("\ufffd", value)
+                read["replacement_chars"] += n
             yield paragraphs(value)
 
 
