@@ -2,11 +2,18 @@
 
 Scoring uses ``POST /v1/completions`` with ``echo=true``, ``logprobs=1`` and ``max_tokens=1``: the server
 tokenises the prompt and returns a log-probability for each prompt token. ``max_tokens=1`` rather than 0
-because several servers refuse 0 and llama-cpp-python's server reads 0 as "until the context is full";
-the one generated token is dropped (by ``usage.completion_tokens``, else by its text offset). The server's
-token strings are checked against the prompt before they are used (they must concatenate to it, after an
-optional leading special-token text such as ``<s>``); offsets come from the server's ``text_offset``,
-cross-checked against the token strings.
+because several servers refuse 0 and llama-cpp-python's server reads 0 as "until the context is full".
+Prompt tokens are told from the generated one by text: where the token strings spell the prompt (after
+an optional leading special-token text such as ``<s>``), the prompt tokens are those that start before
+its end; where they do not (byte-level tokens of non-Latin text decoded lossily), by
+``usage.completion_tokens``. Servers that cannot echo prompt logprobs (Ollama, OpenAI's own API, the C++
+llama.cpp server at the time of writing) get a one-line error naming the problem.
+
+llama-cpp-python's server (0.3.x) pairs each echoed prompt token with the logits of the *next* position
+when the model adds no BOS (SmolLM2, many base GGUFs): its prompt logprobs are then wrong. The symptom
+is visible (the generated token is missing from the echo) and this backend refuses such answers, once
+per model on a probe and again on every request where it shows; ``bos_text`` set to the model's BOS
+token text (``"<|im_start|>"`` for SmolLM2) makes that server score correctly.
 
 - ``loglikelihood(context, continuation)``: the continuation's tokens are the prompt tokens that end
   after the context's last character (a token straddling the boundary counts as continuation). Where the
