@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXTRAS ?= models,corpus,openness,dev
+EXTRAS ?= all,dev
 DEMO_OUT ?= runs/demo
 PYTEST_ARGS ?=
 
