@@ -22,19 +22,20 @@ Any other ``--lid`` value is a path to a fastText model (GlotLID, OpenLID, lid.1
 heliport (220 languages) is GPL-3.0 and therefore not a dependency; install it yourself and pass
 ``--lid heliport``.
 
-Default chosen by measurement (``benchmarks/lid_bench.py``: UDHR paragraphs of >= 20 characters, up to 30 per
-language, of the UDHR languages each detector claims; speed on one fixed sample of 3,000 UDHR paragraphs,
-one thread; shared 2-core machine, 2026-11-28)::
+Default chosen by measurement (``benchmarks/lid_bench.py``: UDHR paragraphs of >= 20 characters from
+``sovaudit.corpora.load_corpus("udhr")``, up to 30 per language, of the UDHR languages each detector claims;
+speed on one fixed sample of 3,000 UDHR paragraphs (1.27 MB), one thread; shared 2-core machine under load,
+2026-11-28)::
 
     detector   version  UDHR langs  accuracy  on the 66 langs all claim  paragraphs/s   MB/s
-    py3langid  0.4.0           119     0.933                      0.927         4,589   1.04
-    cld3       3.1.0            98     0.925                      0.918         8,270   1.87
-    pycld2     0.42            147     0.919                      0.921        47,195  10.69
-    lingua     2.1.1            74     0.922                      0.928           628   0.14
+    py3langid  0.4.0           119     0.936                      0.932         3,316   1.40
+    cld3       3.1.0            98     0.929                      0.922         5,547   2.34
+    pycld2     0.42            147     0.922                      0.926        25,182  10.64
+    lingua     2.1.1            74     0.920                      0.926           255   0.11
 
-pycld2 is the default: it covers the most languages, its accuracy is within 1.4 points of the best (0.7
-points on the languages all four claim), and it is 5.7x faster than cld3, 10x faster than py3langid and 75x
-faster than lingua. Pass ``--lid py3langid`` (or ``lingua``) to trade speed for a point of accuracy.
+pycld2 is the default: it covers the most languages, its accuracy is within 1.4 points of the best (0.6
+points on the languages all four claim), and it is 4.5x faster than cld3, 7.6x faster than py3langid and
+~100x faster than lingua. Pass ``--lid py3langid`` to trade speed for a point of accuracy.
 """
 
 from __future__ import annotations
