@@ -270,7 +270,7 @@ def _jsonl_documents(
             if not isinstance(value, str):
                 read["bad_records"] += 1
                 continue
-            if _surrogate(value):  # JSON escapes can make lone surrogates, which are not text
+            if (b"\\ud" in line or b"\\uD" in line) and _surrogate(value):  # lone surrogates from escapes
                 value, n = _SURROGATES.subn("\ufffd", value)
                 read["replacement_chars"] += n
             yield paragraphs(value)
