@@ -59,6 +59,7 @@ def tokenizers(
     """How many more tokens the same content costs in each language than in the reference (Petrov et al.)."""
     from ..audits.tokenizer_tax import ROW_COLUMNS, TaxSpec, TokenizerTaxAudit
     from ..corpora import load_corpus, resolve_reference, select_languages
+    from ..progress import track
     from ..results import ROWS_CSV, write_results
     from ..tokenizers import bundled_names, load_tokenizer
 
@@ -66,7 +67,7 @@ def tokenizers(
     loaded_corpus = load_corpus(corpus)
     ref = resolve_reference(loaded_corpus, reference)
     selected, notes = select_languages(loaded_corpus, language, country, ref)
-    toks = [load_tokenizer(name, pattern) for name in names]
+    toks = [load_tokenizer(name, pattern) for name in track(names, "loading tokenizers")]
     spec = TaxSpec(
         reference=ref,
         context_tokens=context_tokens,
