@@ -8,14 +8,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
 
-from tiny_models import TRAIN_TEXT, make_tiny_model  # noqa: E402
+from tiny_models import TRAIN_TEXT, make_tiny_model
 
-WORDS = {
-    "eng": "all human beings are born free and equal in dignity rights reason conscience".split(),
-    "swh": "kila mtu amezaliwa huru hadhi na haki zake ni sawa wote".split(),
-    "fra": "tous les êtres humains naissent libres et égaux en dignité droits".split(),
-    "ell": "όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια".split(),
+WORDS_TEXT = {
+    "eng": "all human beings are born free and equal in dignity rights reason conscience",
+    "swh": "kila mtu amezaliwa huru hadhi na haki zake ni sawa wote",
+    "fra": "tous les êtres humains naissent libres et égaux en dignité droits",
+    "ell": "όλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι στην αξιοπρέπεια",
 }
+WORDS = {lang: text.split(" ") for lang, text in WORDS_TEXT.items()}
 
 
 def write_corpus(path: Path, n_segments: int = 12, seed: int = 0, partial: str | None = None) -> Path:

@@ -44,7 +44,9 @@ def test_bits_per_byte_table(nats: float, n_bytes: int, want: float | None) -> N
 
 
 def test_metrics_from_summed_counts_not_averaged_ratios() -> None:
-    a = SegmentScore("swh", "1", nats=LN2 * 30, tokens=10, bytes=10, chars=10, ref_bytes=20, ref_nats=LN2 * 10)
+    a = SegmentScore(
+        "swh", "1", nats=LN2 * 30, tokens=10, bytes=10, chars=10, ref_bytes=20, ref_nats=LN2 * 10
+    )
     b = SegmentScore("swh", "2", nats=LN2 * 10, tokens=5, bytes=30, chars=30, ref_bytes=20, ref_nats=LN2 * 10)
     m = metrics(reduce_segments([a, b]))
     assert m["bits_per_byte"] == pytest.approx(40 / 40)  # not mean(3.0, 0.333)
@@ -92,7 +94,9 @@ def test_ngram_order_one_is_a_unigram() -> None:
     assert math.exp(lm.logprob("a", "")) == pytest.approx((2 + 2 / 256) / 5)
 
 
-def test_cli_contract_on_tiny_model(model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_contract_on_tiny_model(
+    model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = write_corpus(tmp_path / "c.tsv", partial="fra")
     out = tmp_path / "out"
     args = ["competence", "--model", str(model_dir), "--corpus", f"tsv:{corpus}", "--out", str(out)]
@@ -119,7 +123,10 @@ def test_cli_contract_on_tiny_model(model_dir: Path, tmp_path: Path, capsys: pyt
     assert (out / "rows.csv").is_file()
     assert "from the cache" in capsys.readouterr().err
     # second run: everything from the cache, same numbers
-    assert main([*args, "--language", "eng", "--language", "swh", "--language", "fra", "--bootstrap", "200"]) == 0
+    assert (
+        main([*args, "--language", "eng", "--language", "swh", "--language", "fra", "--bootstrap", "200"])
+        == 0
+    )
     assert "32 from the cache, 0 computed" in capsys.readouterr().err  # 36 texts, 4 missing in fra
     again = json.loads((out / "results.json").read_text())
     assert again["rows"] == doc["rows"]

@@ -1,4 +1,4 @@
-"""Kill a competence run halfway (SIGKILL), rerun: cached answers are not recomputed, results are identical."""
+"""Kill a competence run halfway (SIGKILL) and rerun: nothing cached is recomputed, results are identical."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ LANGS = ["eng", "swh", "fra", "ell"]
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "sovaudit.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "sovaudit.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
