@@ -162,6 +162,11 @@ def test_unreadable_local_files(tmp_path: Path, name: str, content: bytes, messa
     assert "\n" not in str(err.value)
 
 
+def test_missing_path_is_not_called_an_unknown_name(tmp_path: Path) -> None:
+    with pytest.raises(SovauditError, match="no tokenizer file or folder at"):
+        load_tokenizer(str(tmp_path / "nope" / "tokenizer.json"))
+
+
 def test_folder_without_tokenizer_json(tmp_path: Path) -> None:
     with pytest.raises(SovauditError, match=r"holds no tokenizer\.json"):
         load_tokenizer(str(tmp_path))

@@ -91,6 +91,11 @@ def load_tokenizer(name_or_path: str, pattern: str | None = None, store: Any = N
     path = Path(name_or_path).expanduser()
     if path.exists():
         return load_local(path, pattern)
+    if "/" in name_or_path or path.suffix in (".json", ".model", ".tiktoken", ".vocab"):
+        raise SovauditError(
+            f"no tokenizer file or folder at {name_or_path}",
+            f"check the path, or use a bundled name: {', '.join(bundled_names())}",
+        )
     get_spec(name_or_path)  # raises the "unknown tokenizer" error
     raise AssertionError("unreachable")
 
