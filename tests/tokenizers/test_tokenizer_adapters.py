@@ -117,6 +117,30 @@ def test_hf_folder_and_file_no_special_tokens_and_fallback(hf_folder: Path) -> N
     assert by_folder.encode("aé") == by_file.encode("aé")
 
 
+def test_hf_truncation_and_padding_in_the_file_are_ignored(tmp_path: Path, hf_folder: Path) -> None:
+    from tokenizers import Tokenizer as HFLib
+
+    lib = HFLib.from_file(str(hf_folder / "tokenizer.json"))
+    lib.enable_truncation(max_length=3)
+    lib.enable_padding(length=50, pad_id=0, pad_token="<unk>")
+    (tmp_path / "trunc").mkdir()
+    lib.save(str(tmp_path / "trunc" / "tokenizer.json"))
+    text = " ".join(["ab"] * 20)
+    assert len(load_tokenizer(str(tmp_path / "trunc")).encode(text)) == len(
+        load_tokenizer(str(hf_folder)).encode(text)
+    )
+    assert len(load_tokenizer(str(hf_folder)).encode(text)) == 20
+
+
+def test_tekken_json_is_told_from_tokenizer_json(tmp_path: Path, hf_folder: Path) -> None:
+    from sovaudit.tokenizers.registry import _is_tekken
+
+    assert not _is_tekken(hf_folder / "tokenizer.json")
+    tekken = tmp_path / "tekken.json"
+    tekken.write_text('{"config": {"pattern": "x"}, "vocab": []}', encoding="utf-8")
+    assert _is_tekken(tekken)
+
+
 def test_sentencepiece_model_counts_byte_fallback(spm_file: Path) -> None:
     tok = load_tokenizer(str(spm_file))
     assert tok.info.format == "sentencepiece"  # type: ignore[attr-defined]

@@ -24,6 +24,9 @@ class HFTokenizer:
                     "pass a tokenizer.json saved by the tokenizers library",
                 ) from exc
         self._tok: Any = tokenizer
+        # a saved tokenizer.json may carry truncation/padding settings: counting needs every token, no padding
+        self._tok.no_truncation()
+        self._tok.no_padding()
         self.name = name
         self.digest = file_digest(path)
         self.info = info

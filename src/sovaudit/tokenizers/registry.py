@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -183,9 +184,10 @@ def load_local(path: Path, pattern: str | None = None) -> Tokenizer:
 
 
 def _is_tekken(path: Path) -> bool:
+    """Tekken JSON starts with its ``config`` (or ``vocab``) key; a tokenizer.json with ``version``."""
     with path.open("rb") as f:
-        head = f.read(4096)
-    return b'"config"' in head and b'"vocab"' in head and b'"model"' not in head
+        head = f.read(256)
+    return re.match(rb'\s*\{\s*"(config|vocab)"\s*:', head) is not None
 
 
 def _from_file(
