@@ -272,3 +272,25 @@ def test_document_signature_provenance_and_files(tmp_path: Path) -> None:
     assert math.isclose(
         rows_by_key(doc)[("bytes", "swh")]["premium"], len("ab αβ".encode()) / len("the thin in the")
     )
+
+
+def test_rows_describe_languages_from_metadata_codes_and_text() -> None:
+    c = ParallelCorpus(
+        name="test",
+        segment_ids=("1",),
+        texts={"eng": {"1": "a"}, "swh": {"1": "b"}, "013": {"1": "tekst"}, "xyz": {"1": "Ελλάδα"}},
+        language_meta={"013": {"bcp47": "und", "iso639_3": "und", "name": "(Mijisa)"}},
+    )
+    doc = TokenizerTaxAudit(c, [load_tokenizer("chars")], TaxSpec("eng")).run(progress=False)
+    rows = {r["language"]: r for r in doc.rows}
+    assert (rows["swh"]["language_name"], rows["swh"]["iso639_3"], rows["swh"]["script"]) == (
+        "Swahili",
+        "swa",
+        "Latn",
+    )
+    assert (rows["013"]["language_name"], rows["013"]["iso639_3"], rows["013"]["script"]) == (
+        "(Mijisa)",
+        "und",
+        "Latn",
+    )
+    assert rows["xyz"]["script"] == "Grek"  # unknown code: the script comes from the text

@@ -18,8 +18,12 @@ if TYPE_CHECKING:
     from .tokenizer_tax import TokenizerTaxAudit
 
 
-def describe_language(corpus: ParallelCorpus, code: str) -> dict[str, str]:
-    """``language_name``, ``iso639_3`` and ``script`` of a corpus code (corpus metadata first)."""
+def describe_language(corpus: ParallelCorpus, code: str, text: str = "") -> dict[str, str]:
+    """``language_name``, ``iso639_3`` and ``script`` of a corpus code (corpus metadata first).
+
+    When the code names no known language (UDHR's ``und`` entries), the script is the one that dominates
+    ``text``.
+    """
     from .. import languages as L
 
     meta: Mapping[str, Any] = corpus.language_meta.get(code, {})
@@ -31,10 +35,15 @@ def describe_language(corpus: ParallelCorpus, code: str) -> dict[str, str]:
                 break
             except SovauditError:
                 continue
+    script = str(lang.script or "") if lang else ""
+    if not script and text:
+        from .corpus.scripts import dominant_script
+
+        script = dominant_script(text)
     return {
         "language_name": str(meta.get("name") or (lang.name if lang else "")),
         "iso639_3": str(meta.get("iso639_3") or (lang.iso639_3 if lang else "")),
-        "script": str(lang.script or "") if lang else "",
+        "script": script,
     }
 
 
@@ -86,7 +95,7 @@ def asset_records(corpus: ParallelCorpus, tokenizers: list[Tokenizer]) -> list[A
 
 def build_rows(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], TaxCounts]) -> list[dict[str, Any]]:
     """One row per tokenizer x language, tokenizers in the order given, languages in plan order."""
-    described = {p.language: describe_language(audit.corpus, p.language) for p in audit.plans}
+    described = {p.language: describe_language(audit.corpus, p.language, p.text) for p in audit.plans}
     rows = []
     for tok in audit.tokenizers:
         for plan in audit.plans:
