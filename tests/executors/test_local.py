@@ -72,3 +72,11 @@ def test_marker_without_matching_fingerprint_is_not_trusted(tmp_path: Path) -> N
 def test_unknown_executor() -> None:
     with pytest.raises(SovauditError, match="unknown executor 'dask'"):
         get_executor("dask")
+
+
+def test_worker_defaults_and_bad_counts() -> None:
+    assert get_executor("local").name == "local" and get_executor("local", 1).name == "local"
+    assert get_executor("local", 3).name == "process"
+    assert get_executor("process").workers >= 1  # type: ignore[attr-defined]
+    with pytest.raises(SovauditError, match="--workers must be at least 1"):
+        get_executor("process", 0)

@@ -32,8 +32,9 @@ def corpus(
     ] = None,
     executor: Annotated[str, typer.Option("--executor", help="local, process or ray.")] = "local",
     workers: Annotated[
-        int, typer.Option("--workers", "-j", help="Worker processes (process / local Ray).")
-    ] = 1,
+        int | None,
+        typer.Option("--workers", "-j", help="Workers (default: local 1; process and ray one per CPU)."),
+    ] = None,
     address: Annotated[
         str | None, typer.Option("--address", help="Ray head HOST:PORT (default: start a local Ray).")
     ] = None,

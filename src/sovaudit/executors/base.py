@@ -126,14 +126,22 @@ def run_units(
     return (store.load(u) for u in units), stats
 
 
-def get_executor(name: str, workers: int = 1, address: str | None = None) -> Executor:
-    """``local`` (one process), ``process`` (a local process pool of ``workers``) or ``ray``."""
+def get_executor(name: str, workers: int | None = None, address: str | None = None) -> Executor:
+    """The executor called ``name``.
+
+    ``local``: this process (a pool when ``workers`` > 1); ``process``: a pool of ``workers`` (default one
+    per CPU); ``ray``: a local Ray with ``workers`` CPUs (default all) or the cluster at ``address``.
+    """
+    import os
+
     from .local import ProcessExecutor, SequentialExecutor
 
+    if workers is not None and workers < 1:
+        raise SovauditError(f"--workers must be at least 1, not {workers}", "pass --workers 1 or more")
     if name == "local":
-        return ProcessExecutor(workers) if workers > 1 else SequentialExecutor()
+        return ProcessExecutor(workers) if workers and workers > 1 else SequentialExecutor()
     if name == "process":
-        return ProcessExecutor(max(1, workers))
+        return ProcessExecutor(workers or os.cpu_count() or 1)
     if name == "ray":
         from .ray_executor import RayExecutor
 

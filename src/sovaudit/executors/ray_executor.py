@@ -45,8 +45,8 @@ class RayExecutor:
 
     name = "ray"
 
-    def __init__(self, workers: int = 2, address: str | None = None) -> None:
-        self.workers = max(1, workers)
+    def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+        self.workers = workers
         self.address = address
         if address:
             probe_address(address)
@@ -65,7 +65,7 @@ class RayExecutor:
             if self.address:
                 ray.init(address=self.address, **kwargs)
             else:
-                ray.init(num_cpus=self.workers, **kwargs)
+                ray.init(num_cpus=self.workers, **kwargs)  # None: all CPUs of this machine
         except (ConnectionError, TimeoutError, RuntimeError, ValueError) as exc:
             where = self.address or "a local Ray instance"
             raise SovauditError(
@@ -78,7 +78,7 @@ class RayExecutor:
         started = self._init(ray)
         try:
             task = ray.remote(num_cpus=1, max_retries=1)(fn)
-            cpus = int(ray.cluster_resources().get("CPU", self.workers)) or 1
+            cpus = int(ray.cluster_resources().get("CPU", self.workers or 1)) or 1
             todo = iter(enumerate(payloads))
             running: dict[Any, int] = {}
             for i, payload in todo:

@@ -53,7 +53,7 @@ class CorpusSpec:
     text_field: str = "text"
     country: str | None = None
     executor: str = "local"
-    workers: int = 1
+    workers: int | None = None  # local: 1; process and ray: one per CPU
     address: str | None = None
     shard_bytes: int = DEFAULT_SHARD_BYTES
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
