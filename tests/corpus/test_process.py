@@ -78,3 +78,18 @@ def test_near_duplicates_with_minhash(tmp_path: Path, near_dup: bool) -> None:
         assert doc.signature.split("|")[-2] == "near:minhash64"
     else:
         assert "near_duplicate_rate" not in en
+
+
+def test_edited_file_changes_signature_and_reruns_only_its_shard(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"{EN}\n", encoding="utf-8")
+    (corpus / "b.txt").write_text(f"{FR}\n", encoding="utf-8")
+    spec = CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "o"))
+    first = run_corpus_audit(spec)
+    (corpus / "b.txt").write_text(f"{FR}\n{FR}\n", encoding="utf-8")
+    second = run_corpus_audit(spec)
+    assert second.signature != first.signature
+    assert second.summary["shards"] == {"total": 2, "computed": 1, "skipped_finished": 1}
+    fr = next(r for r in second.rows if r["language"] == "fra_Latn")
+    assert fr["paragraphs"] == 2
