@@ -218,3 +218,15 @@ def test_modified_asset_file_fails_its_hash(tmp_path: Path) -> None:
     with pytest.raises(AssetError, match="SHA-256") as err:
         load_tokenizer("gpt2", store=store)
     assert "sovaudit assets install --force whisper-tokenizers" in str(err.value)
+
+
+@pytest.mark.slow
+def test_gemma3_matches_llama_cpp_on_the_gemma3_gguf() -> None:
+    """The lenml tokenizer.json and the tokenizer embedded in Gemma 3 270M's GGUF give the same ids."""
+    llama_cpp = pytest.importorskip("llama_cpp")
+    gguf = next(AssetStore().path("gemma3-270m").rglob("*.gguf"))
+    llm = llama_cpp.Llama(model_path=str(gguf), vocab_only=True, verbose=False)
+    ours = tok("gemma3")
+    for lang in TWIN_LANGS:
+        text = joined(lang)
+        assert ours.encode(text) == llm.tokenize(text.encode("utf-8"), add_bos=False, special=False), lang
