@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..corpora.base import ParallelCorpus
 from ..errors import SovauditError
 from ..tokenizers.base import Tokenizer, count_batch
+
+if TYPE_CHECKING:
+    from ..results import ResultsDocument
 
 AUDIT = "tokenizers"
 DEFAULT_CONTEXT_TOKENS = 8192
@@ -120,11 +123,7 @@ class LanguageText:
     text: str
     segment_ids: tuple[str, ...]
     ref_segments: int
-
-    @property
-    def bytes(self) -> int:
-        """UTF-8 bytes of the text."""
-        return len(self.text.encode("utf-8"))
+    bytes: int  # UTF-8 bytes of the text
 
 
 def join_segments(segments: Sequence[str]) -> str:
@@ -169,7 +168,8 @@ def plan_texts(
                 f"{lang}: partial ({len(ids)} of {len(ref_ids)} reference segments); premium measured on "
                 "those segments only, against the reference's text of the same segments"
             )
-        plans.append(LanguageText(lang, join_segments(corpus.segments(lang, ids)), ids, len(ref_ids)))
+        text = join_segments(corpus.segments(lang, ids))
+        plans.append(LanguageText(lang, text, ids, len(ref_ids), len(text.encode("utf-8"))))
         if ids not in refs:
             refs[ids] = join_segments(corpus.segments(reference, ids))
     return plans, refs, notes
@@ -272,7 +272,7 @@ class TokenizerTaxAudit:
             pairs = track(pairs, "tokenizing", total=self.total)
         return {(tok, lang): c for tok, lang, c in pairs}
 
-    def run(self, progress: bool = True) -> Any:
+    def run(self, progress: bool = True) -> ResultsDocument:
         """Measure everything and return the :class:`~sovaudit.results.ResultsDocument`."""
         from .tokenizer_tax_doc import build_document
 
