@@ -216,6 +216,17 @@ def test_duplicate_ranks_are_an_error_not_a_panic(tmp_path: Path) -> None:
         load_tokenizer(str(path))
 
 
+def test_colliding_local_names_are_made_distinct(tmp_path: Path, tiktoken_file: Path) -> None:
+    from sovaudit.tokenizers.registry import distinct_names
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = shutil.copy(tiktoken_file, tmp_path / "a" / "tok.tiktoken")
+    two = write_tiktoken(tmp_path / "b" / "tok.tiktoken", {**byte_ranks(), b"zz": 999})
+    toks = distinct_names([load_tokenizer(str(one)), load_tokenizer(str(two)), load_tokenizer("bytes")])
+    assert [t.name for t in toks] == [f"tok-{toks[0].digest[:8]}", f"tok-{toks[1].digest[:8]}", "bytes"]
+
+
 def test_fallback_counter() -> None:
     from sovaudit.tokenizers.base import FallbackCounter
 

@@ -62,12 +62,13 @@ def tokenizers(
     from ..progress import track
     from ..results import ROWS_CSV, write_results
     from ..tokenizers import bundled_names, load_tokenizer
+    from ..tokenizers.registry import distinct_names
 
     names = list(dict.fromkeys(tokenizer or bundled_names()))
     loaded_corpus = load_corpus(corpus)
     ref = resolve_reference(loaded_corpus, reference)
     selected, notes = select_languages(loaded_corpus, language, country, ref)
-    toks = [load_tokenizer(name, pattern) for name in track(names, "loading tokenizers")]
+    toks = distinct_names([load_tokenizer(name, pattern) for name in track(names, "loading tokenizers")])
     spec = TaxSpec(
         reference=ref,
         context_tokens=context_tokens,

@@ -101,6 +101,18 @@ def load_tokenizer(name_or_path: str, pattern: str | None = None, store: Any = N
     raise AssertionError("unreachable")
 
 
+def distinct_names(tokenizers: list[Tokenizer]) -> list[Tokenizer]:
+    """Rename local tokenizers whose names collide (two ``models/tokenizer.json``) to ``name-<8 hex>``."""
+    seen: dict[str, int] = {}
+    for tok in tokenizers:
+        seen[tok.name] = seen.get(tok.name, 0) + 1
+    for tok in tokenizers:
+        info = getattr(tok, "info", None)
+        if seen[tok.name] > 1 and isinstance(info, TokenizerInfo) and info.kind == "local":
+            tok.name = f"{tok.name}-{tok.digest[:8]}"
+    return tokenizers
+
+
 def _load_bundled(spec: TokenizerSpec, store: Any) -> Tokenizer:
     from .baselines import BytesTokenizer, CharsTokenizer
 
