@@ -28,14 +28,15 @@ speed on one fixed sample of 3,000 UDHR paragraphs (1.27 MB), one thread; shared
 2026-11-28)::
 
     detector   version  UDHR langs  accuracy  on the 66 langs all claim  paragraphs/s   MB/s
-    py3langid  0.4.0           119     0.936                      0.932         3,316   1.40
-    cld3       3.1.0            98     0.929                      0.922         5,547   2.34
-    pycld2     0.42            147     0.922                      0.926        25,182  10.64
-    lingua     2.1.1            74     0.920                      0.926           255   0.11
+    py3langid  0.4.0           119     0.936                      0.932         3,132   1.32
+    cld3       3.1.0            98     0.929                      0.922         5,782   2.44
+    pycld2     0.42            147     0.922                      0.927        23,162   9.79
+    lingua     2.1.1            74     0.920                      0.926           577   0.24
 
-pycld2 is the default: it covers the most languages, its accuracy is within 1.4 points of the best (0.6
-points on the languages all four claim), and it is 4.5x faster than cld3, 7.6x faster than py3langid and
-~100x faster than lingua. Pass ``--lid py3langid`` to trade speed for a point of accuracy.
+pycld2 is the default: it covers the most languages, its accuracy is within 1.4 points of the best (0.5
+points on the languages all four claim), and it is 4-4.5x faster than cld3, 7-8x faster than py3langid and
+40-100x faster than lingua (speeds vary with the machine's load between runs). Pass ``--lid py3langid`` to
+trade speed for a point of accuracy.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ class Cld3Detector:
 
 
 class Cld2Detector:
-    """CLD2 via pycld2; confidence = percent of the text's bytes in the top language / 100."""
+    """CLD2 via pycld2; label = its first language that is not "un", confidence = that language's percent of
+    the text's bytes / 100."""
 
     name = "pycld2"
 
@@ -175,8 +177,9 @@ class Cld2Detector:
                 except (error, UnicodeEncodeError):
                     out.append((UNDETERMINED, 0.0))
                     continue
-            _name, code, percent, _score = details[0]
-            out.append((normalise_label(code), percent / 100.0))
+            # CLD2 may rank "un" (unknown) first for part of a text and the real language second
+            best = next((d for d in details if d[1] != "un"), details[0])
+            out.append((normalise_label(best[1]), best[2] / 100.0))
         return out
 
     def labels(self) -> list[str]:
