@@ -238,6 +238,8 @@ def test_country_summary_lists_country_languages_and_the_missing_ones() -> None:
     in_corpus = [e["language"] for e in entries if e["in_corpus"]]
     assert in_corpus[:2] == ["swh", "eng"] and "fra" not in in_corpus
     assert any(e["name"] == "Kikuyu" and not e["in_corpus"] for e in entries)
+    codes = ["swh", "eng", "swc", "fra", "kik", "cmn_hans", "cmn_hant"]
+    assert country_summary(codes) == country_summary(codes[::-1])
     everywhere = country_summary(["swh"])
     assert {"KE", "TZ"} <= set(everywhere)
     assert all(any(e["in_corpus"] for e in c["languages"]) for c in everywhere.values())

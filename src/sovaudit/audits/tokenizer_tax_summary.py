@@ -110,7 +110,7 @@ def country_summary(
     variant_codes = set(variants)
     by_subtag: dict[str, list[str]] = {}
     chosen: dict[str, None] = dict.fromkeys(c.upper() for c in countries or ())
-    for code in languages:
+    for code in sorted(set(languages)):  # sorted: the result must not depend on the order given
         try:
             lang = L.resolve(aliases.get(code) or code)
         except SovauditError:
