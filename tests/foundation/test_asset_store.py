@@ -69,6 +69,17 @@ def test_verify_detects_a_modified_file(tmp_path: Path) -> None:
     store.install("toy")
     (store.asset_dir("toy") / "package/data/a.txt").write_bytes(b"changed")
     assert any("modified" in p for p in store.verify("toy"))
+    with pytest.raises(AssetError, match=r"asset toy: package/data/a.txt was modified") as err:
+        store.check("toy")
+    assert "sovaudit assets install --force toy" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_check_passes_an_intact_asset(tmp_path: Path) -> None:
+    (tmp_path / "usb").mkdir()
+    digest = _tgz(tmp_path / "usb" / "pkg-1.0.0.tgz", {"package/data/a.txt": b"hello"})
+    store = _store(tmp_path, digest)
+    store.install("toy")
+    store.check("toy")  # no error
 
 
 def test_zip_archives_and_path_traversal(tmp_path: Path) -> None:

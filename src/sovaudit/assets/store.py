@@ -215,6 +215,15 @@ class AssetStore:
                 problems.append(f"{name}: {rel} was modified (SHA-256 mismatch)")
         return problems
 
+    def check(self, name: str) -> None:
+        """Raise :class:`AssetError` if an installed asset's files no longer match its manifest."""
+        problems = self.verify(name)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise AssetError(
+                f"asset {problems[0]}{more}", f"reinstall it: sovaudit assets install --force {name}"
+            )
+
 
 def default_store() -> AssetStore:
     """The store at ``home()``."""

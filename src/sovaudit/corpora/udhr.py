@@ -236,6 +236,8 @@ def load_udhr(folder: Path | None = None, cache_dir: Path | None = None) -> Para
 
     The parse is cached as JSON in ``cache_dir`` (default ``<sovaudit home>/cache/corpora``) when the folder
     carries the asset store's ``MANIFEST.json``; the cache key is the manifest's hash and the parser version.
+    The installed asset's files are re-hashed against its manifest on every load, so a modified file raises
+    an :class:`~sovaudit.errors.AssetError` (cached parse or not).
     """
     from ..assets import AssetStore
     from ..assets.catalogue import get_asset
@@ -243,6 +245,8 @@ def load_udhr(folder: Path | None = None, cache_dir: Path | None = None) -> Para
     asset = get_asset(ASSET)
     store = AssetStore()
     root = folder if folder is not None else store.path(ASSET)
+    if folder is None:
+        store.check(ASSET)  # a changed file must not pass (~50 ms); the parse cache is keyed by manifest
     if cache_dir is None and folder is None:
         cache_dir = store.root / "cache" / "corpora"
     cached = _cache_file(root, cache_dir) if cache_dir is not None else None
