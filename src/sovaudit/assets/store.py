@@ -134,7 +134,7 @@ class AssetStore:
         dest = self.asset_dir(name)
         if self.is_installed(name) and not force:
             return dest
-        archives = [self._fetch(src) for src in asset.sources]
+        archives = [self._fetch(src, name) for src in asset.sources]
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self._ensure(self.root / "assets")))
         try:
             for archive in archives:
@@ -172,7 +172,7 @@ class AssetStore:
             ) from exc
         return path
 
-    def _fetch(self, source: Source) -> Path:
+    def _fetch(self, source: Source, asset: str = "") -> Path:
         """A verified copy of the archive in ``archives/``: cached, from ``archives_from``, or downloaded."""
         target = self.archive_path(source)
         self._ensure(target.parent)
@@ -183,7 +183,7 @@ class AssetStore:
             shutil.copyfile(local, target)
         else:
             with tempfile.TemporaryDirectory(dir=target.parent) as tmpdir:
-                got = _download(source, Path(tmpdir))
+                got = _download(source, Path(tmpdir), asset)
                 os.replace(got, target)
         digest = sha256_file(target)
         if digest != source.sha256:
@@ -230,13 +230,19 @@ def default_store() -> AssetStore:
     return AssetStore()
 
 
-def _download(source: Source, into: Path) -> Path:
+def _offline_hint(source: Source, asset: str) -> str:
+    """How to install without a registry: the archive in a folder named by --from or SOVAUDIT_ARCHIVES."""
+    cmd = f"sovaudit assets install {asset or 'NAME'} --from FOLDER"
+    return f"or put {source.archive} in a FOLDER and run: {cmd} (or set SOVAUDIT_ARCHIVES=FOLDER)"
+
+
+def _download(source: Source, into: Path, asset: str = "") -> Path:
     if source.registry == "npm":
         npm = shutil.which("npm")
         if npm is None:
             raise AssetError(
                 f"npm is needed to obtain {source.package}@{source.version} but is not on this machine",
-                "install Node.js and npm (e.g. apt-get install npm), or pass --from with the archive",
+                "install Node.js and npm (e.g. apt-get install npm), " + _offline_hint(source, asset),
             )
         cmd = [npm, "pack", f"{source.package}@{source.version}", "--pack-destination", str(into), "--silent"]
     else:
@@ -255,7 +261,7 @@ def _download(source: Source, into: Path) -> Path:
         last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         raise AssetError(
             f"could not download {source.package} {source.version} from {source.registry}: {last[0]}",
-            "check the network, or pass --from with a folder holding " + source.archive,
+            "check the network, " + _offline_hint(source, asset),
         )
     return got
 
