@@ -20,11 +20,12 @@ app.add_typer(assets_app, name="assets")
 
 @assets_app.command("list")
 def list_assets() -> None:
-    """List the catalogue: name, kind, source, license, and whether it is installed and where."""
+    """List the catalogue: name, kind, source, license, origin, and whether it is installed."""
     store = AssetStore()
     table = Table(title=f"assets (cache: {store.root})")
     for col in ("name", "kind", "source", "license", "installed"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
+    table.add_column("origin", overflow="fold", ratio=1, min_width=30)
     for asset in catalogue().values():
         src = asset.sources[0]
         more = f" (+{len(asset.sources) - 1} parts)" if len(asset.sources) > 1 else ""
@@ -34,6 +35,7 @@ def list_assets() -> None:
             f"{src.registry}:{src.package}=={src.version}{more}",
             asset.license,
             "yes" if store.is_installed(asset.name) else "no",
+            asset.origin,
         )
     Console().print(table)
 
