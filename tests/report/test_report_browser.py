@@ -99,6 +99,9 @@ def test_report_renders_offline_and_planted_script_is_text(
         "q.value = 'swahili'; q.dispatchEvent(new Event('input'))",
     )
     assert js(session, visible) == 1
+    picker = "document.querySelector('select.pick-block')"
+    assert js(session, f"{picker}.offsetParent") is not None  # the country picker is displayed
+    assert js(session, f"{picker}.value") == ""  # two countries: all shown at first
     js(
         session,
         "const c = document.querySelector('select.pick-block'); c.value = 'KE';"
@@ -139,3 +142,39 @@ def test_report_reads_with_javascript_off(browser: Browser, report: Path, tmp_pa
         e["params"]["request"]["url"] for e in browser.session_events(session, "Network.requestWillBeSent")
     ]
     assert requested == [url]
+
+
+def test_many_countries_start_folded_and_links_pick_one(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    doc = make_tokenizer_doc()
+    kenya = doc.summary["countries"]["KE"]
+    codes = ["KE", "MM", *(f"{a}{b}" for a in "ABCDEFGHIJ" for b in "XYZ")][:25]
+    doc.summary["countries"] = {code: {**kenya, "name": f"Land {code}"} for code in codes if code != "MM"} | {
+        "MM": doc.summary["countries"]["MM"]
+    }
+    root = tmp_path_factory.mktemp("many")
+    url = write_report([write_results(doc, root / "tok")], root / "report.html").resolve().as_uri()
+    session = browser.open_page(url)
+    js = browser.evaluate
+    shown = "[...document.querySelectorAll('#tok1-country-list [data-block]')].filter(b => b.offsetParent)"
+    assert js(session, "document.querySelector('select.pick-block').offsetParent") is not None
+    assert js(session, f"{shown}.length") == 0  # 25 countries: the page waits for a choice
+    js(
+        session,
+        "{ const c = document.querySelector('select.pick-block'); c.value = 'KE';"
+        "c.dispatchEvent(new Event('change')) }",
+    )
+    assert js(session, f"{shown}.map(b => b.id)") == ["tok1-country-KE"]
+    # a link of the country index selects its country
+    js(session, "location.hash = '#tok1-country-MM'")
+    js(session, "new Promise(r => setTimeout(r, 200))")
+    assert js(session, f"{shown}.map(b => b.id)") == ["tok1-country-MM"]
+    assert js(session, "document.querySelector('select.pick-block').value") == "MM"
+    js(
+        session,
+        "{ const c = document.querySelector('select.pick-block'); c.value = '';"
+        "c.dispatchEvent(new Event('change')) }",
+    )
+    assert js(session, f"{shown}.length") == 25
+    assert not browser.session_events(session, "Runtime.exceptionThrown")

@@ -71,12 +71,31 @@
   Array.prototype.forEach.call(document.querySelectorAll("select.pick-block"), function (sel) {
     var root = document.getElementById(sel.getAttribute("data-for"));
     if (!root) return;
-    sel.parentNode.hidden = false;
+    // reveal the whole control (the hidden container, not only the <label> around the select)
+    for (var el = sel.parentNode; el && el !== document.body; el = el.parentNode) {
+      if (el.hidden) el.hidden = false;
+      if (el.classList && el.classList.contains("controls")) break;
+    }
     var blocks = Array.prototype.slice.call(root.querySelectorAll("[data-block]"));
+    var none = sel.getAttribute("data-none") || "";
     function apply() {
-      blocks.forEach(function (b) { b.hidden = !!sel.value && b.getAttribute("data-block") !== sel.value; });
+      blocks.forEach(function (b) {
+        b.hidden = sel.value === none ? true : !!sel.value && b.getAttribute("data-block") !== sel.value;
+      });
+    }
+    function follow() {  // a link to one block (e.g. the country index) selects that block
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = id ? document.getElementById(id) : null;
+      if (!target || !root.contains(target)) return;
+      var block = target.closest("[data-block]");
+      if (!block) return;
+      sel.value = block.getAttribute("data-block");
+      apply();
+      block.scrollIntoView();
     }
     sel.addEventListener("change", apply);
+    window.addEventListener("hashchange", follow);
     apply();
+    follow();
   });
 })();
