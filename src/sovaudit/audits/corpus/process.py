@@ -11,9 +11,10 @@ newlines (so blank lines and spaces at line edges do not matter; case does).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from itertools import islice
+from itertools import compress, islice
 from typing import Any
 
 import numpy as np
@@ -55,19 +56,21 @@ def count_shard(shard: Shard, settings: ShardSettings) -> CorpusCounts:
     """The counts of one shard; a truncated or unreadable file is counted in ``skipped_files`` only."""
     detector = get_detector(settings.lid)
     counts = CorpusCounts()
-    hashes: dict[str, list[int]] = {}
+    digests: dict[str, list[bytes]] = {}  # label -> 8-byte blake2b digests of its documents
     bands: dict[str, list[np.ndarray]] = {}
     docs = iter_documents(shard, settings.text_field, settings.max_line_bytes, counts.read)
     try:
         for batch in _batched(docs, BATCH_DOCS):
-            _count_batch(batch, detector, counts, settings, hashes, bands)
+            _count_batch(batch, detector, counts, settings, digests, bands)
     except TruncatedInput as exc:
         skipped = CorpusCounts()
         skipped.read["skipped_files"] = 1
         skipped.problems[shard.path] = str(exc)[:300]
         return skipped
     for label, lc in counts.languages.items():
-        lc.doc_hashes = np.unique(np.array(hashes.get(label, []), dtype=np.uint64))
+        found = digests.get(label)
+        if found:  # each digest read as a little-endian uint64
+            lc.doc_hashes = np.unique(np.frombuffer(b"".join(found), dtype="<u8").astype(np.uint64))
         if bands.get(label):
             lc.doc_bands = np.vstack(bands[label])
     counts.languages = dict(sorted(counts.languages.items()))
@@ -84,58 +87,65 @@ def _count_batch(
     detector: Detector,
     counts: CorpusCounts,
     s: ShardSettings,
-    hashes: dict[str, list[int]],
+    digests: dict[str, list[bytes]],
     bands: dict[str, list[np.ndarray]],
 ) -> None:
+    """Count a batch of documents: per-paragraph work stays in C-level maps, Python loops run per document."""
     read = counts.read
     lid_chars = s.lid_chars
+    flat = [para for doc in batch for para in doc]
     # 1. the script of every paragraph; the detector sees those with letters, in one call
-    scripts = [[dominant_script(para) for para in doc] for doc in batch]
-    to_detect = [
-        para[:lid_chars]
-        for doc, scs in zip(batch, scripts, strict=True)
-        for para, sc in zip(doc, scs, strict=True)
-        if sc
-    ]
-    nxt = iter(detector.detect(to_detect)).__next__
-    # 2. tallies kept in plain dicts (the hot loop), folded into LangCounts once per batch
-    tally: dict[tuple[str, str, int], int] = {}
-    label_bytes: dict[str, int] = {}
+    scripts = list(map(dominant_script, flat))
+    found = detector.detect([para[:lid_chars] for para in compress(flat, scripts)])
+    if len(found) == len(flat):
+        labels = [label for label, _conf in found]
+        confs = [conf for _label, conf in found]
+    else:  # paragraphs without letters are ``und`` with confidence 0 (histogram bin 0)
+        nxt = iter(found).__next__
+        pairs = [nxt() if script else _UND_PAIR for script in scripts]
+        labels = [label for label, _conf in pairs]
+        confs = [conf for _label, conf in pairs]
     last_bin = HIST_BINS - 1
-    for doc, scs in zip(batch, scripts, strict=True):
-        read["documents"] += 1
-        if not doc:
+    bins = [b if (b := int(conf * HIST_BINS)) < last_bin else last_bin for conf in confs]
+    # 2. per document: bytes by label, the majority label, the hash of the normalised text
+    label_bytes: dict[str, int] = {}
+    near_dup = s.near_dup
+    blake2b = hashlib.blake2b
+    read_bytes = 0
+    i = 0
+    for doc in batch:
+        n = len(doc)
+        if not n:
             read["empty_documents"] += 1
             continue
-        doc_bytes: dict[str, int] = {}
-        for para, script in zip(doc, scs, strict=True):
-            if script:
-                label, conf = nxt()
-                b = int(conf * HIST_BINS)
-                key = (label, script, b if b < last_bin else last_bin)
-            else:
-                label = UNDETERMINED
-                key = (label, script, 0)
-            tally[key] = tally.get(key, 0) + 1
-            nbytes = len(para) if para.isascii() else len(para.encode("utf-8"))
-            doc_bytes[label] = doc_bytes.get(label, 0) + nbytes
-        total = 0
-        for label, nbytes in doc_bytes.items():
-            label_bytes[label] = label_bytes.get(label, 0) + nbytes
-            total += nbytes
-        read["paragraphs"] += len(doc)
-        read["bytes"] += total
-        major = (
-            min(doc_bytes, key=lambda k: (-doc_bytes[k], k)) if len(doc_bytes) > 1 else next(iter(doc_bytes))
-        )
+        norm = "\n".join(doc)  # paragraphs are stripped lines: blank lines and line edges already gone
+        encoded = norm.encode("utf-8")
+        total = len(encoded) - n + 1  # the paragraphs' bytes, without the joining newlines
+        doc_labels = labels[i : i + n]
+        major = doc_labels[0]
+        if n == 1 or doc_labels.count(major) == n:
+            label_bytes[major] = label_bytes.get(major, 0) + total
+        else:
+            lengths = map(len, doc) if len(encoded) == len(norm) else map(len, encoded.split(b"\n"))
+            doc_bytes: dict[str, int] = {}
+            for label, nbytes in zip(doc_labels, lengths, strict=True):
+                doc_bytes[label] = doc_bytes.get(label, 0) + nbytes
+            for label, nbytes in doc_bytes.items():
+                label_bytes[label] = label_bytes.get(label, 0) + nbytes
+            major = min(doc_bytes, key=lambda k: (-doc_bytes[k], k))
+        i += n
+        read_bytes += total
         lc = counts.lang(major)
         lc.documents += 1
         lc.document_bytes += total
-        norm = "\n".join(doc)  # paragraphs are stripped lines: blank lines and line edges already gone
-        hashes.setdefault(major, []).append(_hash64(norm))
-        if s.near_dup:
+        digests.setdefault(major, []).append(blake2b(encoded, digest_size=8).digest())
+        if near_dup:
             bands.setdefault(major, []).append(_bands(norm))
-    for (label, script, b), n in tally.items():
+    read["documents"] += len(batch)
+    read["paragraphs"] += len(flat)
+    read["bytes"] += read_bytes
+    # 3. paragraph tallies, folded into LangCounts once per batch
+    for (label, script, b), n in Counter(zip(labels, scripts, bins, strict=True)).items():
         lc = counts.lang(label)
         lc.paragraphs += n
         lc.confidence_hist[b] += n
@@ -147,8 +157,7 @@ def _count_batch(
         counts.lang(label).bytes += nbytes
 
 
-def _hash64(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+_UND_PAIR = (UNDETERMINED, 0.0)
 
 
 def _bands(norm: str) -> np.ndarray:
