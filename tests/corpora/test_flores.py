@@ -94,6 +94,33 @@ def test_flores200_non_utf8_names_file_and_offset(tmp_path: Path) -> None:
         read_flores200(tmp_path)
 
 
+def test_flores200_all_is_dev_then_devtest_as_petrov_et_al(tmp_path: Path) -> None:
+    root = write_flores200(tmp_path)
+    (root / "dev" / "kik_Latn.dev").write_text("Ĩmwe.\nIĩrĩ.\nIthatũ.\n", encoding="utf-8")  # dev only
+    corpus = load_corpus(f"flores200:{root}@all")
+    assert corpus.name == "flores200-dev+devtest"
+    assert corpus.segment_ids == ("dev:0", "dev:1", "dev:2", "devtest:0", "devtest:1", "devtest:2")
+    # Petrov et al.'s text: the dev lines, then the devtest lines (joined later with single spaces)
+    assert corpus.segments("eng_Latn") == [
+        "One. (dev)",
+        "Two. (dev)",
+        "Three. (dev)",
+        "One.",
+        "Two.",
+        "Three.",
+    ]
+    assert corpus.coverage("kik_Latn") == pytest.approx(1 / 2)
+    assert "flores200-dev+devtest: kik_Latn has no flores200-devtest file" in corpus.notes
+    assert corpus.digest != load_corpus(f"flores200:{root}").digest
+
+
+def test_floresplus_all(tmp_path: Path) -> None:
+    corpus = load_corpus(f"floresplus:{write_floresplus(tmp_path)}@all")
+    assert corpus.name == "floresplus-dev+devtest"
+    assert corpus.segment_ids == ("dev:0", "dev:1", "dev:2", "devtest:0", "devtest:1", "devtest:2")
+    assert corpus.segments("swh_Latn")[2:4] == ["dev sentensi 2.", "devtest sentensi 0."]
+
+
 def test_flores200_bad_split(tmp_path: Path) -> None:
     with pytest.raises(SovauditError, match="unknown FLORES split 'test'"):
         load_corpus(f"flores200:{write_flores200(tmp_path)}@test")

@@ -21,7 +21,9 @@ def tokenizers(
     corpus: Annotated[
         str,
         typer.Option(
-            "--corpus", help="udhr (default), udhr:DIR, flores200:DIR[@dev], floresplus:..., tsv:, jsonl:"
+            "--corpus",
+            help="udhr (default), udhr:DIR, flores200:DIR[@dev|@devtest|@all] (all = dev+devtest, as Petrov "
+            "et al.), floresplus:..., tsv:FILE, jsonl:FILE",
         ),
     ] = "udhr",
     tokenizer: Annotated[

