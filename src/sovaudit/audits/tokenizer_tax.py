@@ -7,6 +7,27 @@ same content. Here "the same content" is explicit: for each language we use the 
 reference (``ParallelCorpus.aligned(lang, ref)``) and tokenize the reference's text of exactly those
 segments, so a partial translation is compared with the matching part of the reference, never dropped.
 
+Checked against the reference code (repository ``AleksandarPetrov/tokenization-fairness``, files
+``compute/compute_tokenizations.py`` and ``compute/tokenizer_interface.py``):
+
+- Joining: ``process_one_language`` reads ``dev/<lang>.dev`` and ``devtest/<lang>.devtest``, splits each on
+  ``"\\n"``, concatenates ``data_dev + data_devtest`` and tokenizes ``" ".join(data)`` once. Same here
+  (:func:`join_segments`). One difference, on purpose: their ``split("\\n")`` keeps the empty string after
+  each file's final newline, so their text has a doubled space between the splits and a trailing space (at
+  most two characters in ~2,000 sentences); we join the segments with exactly one space.
+- Special tokens: none. tiktoken's ``encode(text)`` adds none; for Hugging Face tokenizers they count
+  ``convert_tokens_to_ids(tokenize(text))``, which adds no BOS/EOS. Our adapters encode without special
+  tokens (``add_special_tokens=False`` and the like; tests pin this per bundled tokenizer).
+- FLORES split: they use dev followed by devtest (2,009 sentences). ``--corpus flores200:DIR@all`` reads
+  exactly that; plain ``flores200:DIR`` reads devtest only (1,012 sentences), so its premiums are close to,
+  not identical with, their published table.
+- Premium: their ``assets/tokenization_lengths.csv`` holds one token count per language and tokenizer; the
+  premium is a language's count over English's (``eng_Latn``). Same ratio here: ``tokens / ref_tokens``.
+- Unknown tokens: they count only ``<unk>`` (estimated for Hugging Face tokenizers from the characters lost
+  when decoding without it) and blank out languages above 10 %; byte-fallback tokens are not counted. Our
+  ``fallback_fraction`` counts unknown and byte-fallback tokens exactly and blanks nothing, so it is higher
+  for SentencePiece tokenizers with byte fallback (llama2, mistral, gemma3) and not comparable one to one.
+
 Everything below :class:`TaxCounts` is a pure function of summable counts; :class:`TokenizerTaxAudit` plans
 the tokenizer x language work, batches it through the tokenizer libraries and reduces it to a results
 document.
