@@ -62,6 +62,17 @@ def test_country_selection_notes_what_the_corpus_lacks(flores) -> None:
     assert len(missing) == 1 and "Kikuyu (ki," in missing[0]
 
 
+def test_a_country_with_no_language_in_the_corpus_is_an_error(flores) -> None:
+    # France's languages in CLDR include English, the reference: nothing would be compared
+    with pytest.raises(SovauditError, match=r"none of the languages of France \(FR\) but the ref") as err:
+        select_languages(flores, None, "FR", "eng")
+    assert "French (fr," in str(err.value) and "--language" in str(err.value)
+    # with languages named as well, the country only adds a note
+    subset, notes = select_languages(flores, ["swh"], "FR", "eng")
+    assert subset.languages == ["eng_Latn", "swh_Latn"]
+    assert any(n.startswith("France (FR): not in corpus") for n in notes)
+
+
 def test_udhr_variants_are_skipped_unless_named(udhr_dir: Path) -> None:
     corpus = read_udhr_folder(udhr_dir)
     subset, notes = select_languages(corpus, ["sw"], None, "eng")

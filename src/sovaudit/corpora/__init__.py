@@ -132,7 +132,9 @@ def select_languages(
 
     ``languages`` are user codes in any form :func:`sovaudit.languages.resolve` accepts (a code the corpus has
     verbatim is taken as is); ``country`` adds the territory's languages (CLDR), largest first, and notes
-    those the corpus lacks. A wanted language matches every corpus code that denotes it, except corpus
+    those the corpus lacks (a country with no language in the corpus but the reference, and no ``languages``,
+    raises: there would be nothing to compare).
+    A wanted language matches every corpus code that denotes it, except corpus
     variants (dialects/editions, see :mod:`sovaudit.corpora.udhr`) unless ``include_variants`` or named
     exactly. With neither ``languages`` nor ``country`` all languages are kept. Unknown codes raise.
     """
@@ -159,16 +161,25 @@ def select_languages(
     if country:
         name = country_name(country)
         missing = []
+        any_found = False  # a language of the country other than the reference
         for lang, pop in country_languages(country):
             found, skipped = _codes_for(corpus, lang.tag, aliases, include_variants)
             if found:
                 chosen += found
+                any_found = any_found or any(c != ref for c in found)
             else:
                 missing.append(f"{lang.name} ({lang.tag}, {pop:,} speakers)")
             if skipped:
                 notes.append(
                     f"{lang.name}: variants {', '.join(_label(corpus, c) for c in skipped)} not selected"
                 )
+        if not any_found and not languages:
+            raise SovauditError(
+                f"none of the languages of {name} ({country.upper()}) but the reference {ref} is in corpus"
+                f" {corpus.name} (missing e.g. {'; '.join(missing[:3])})",
+                "choose a corpus that has them (the default udhr covers 500+ languages), or name languages"
+                " with --language",
+            )
         if missing:
             notes.append(f"{name} ({country.upper()}): not in corpus {corpus.name}: " + "; ".join(missing))
     partial = [c for c in dict.fromkeys(chosen) if corpus.coverage(c) < 1.0]
