@@ -1,0 +1,199 @@
+"""The scoring engine (``hf`` backend) vs lm-evaluation-harness 0.4.13 ``HFLM``, side by side in one run.
+
+Same model folder for both: the safetensors conversion of the embedded Gemma 3 270M (fp32, CPU), made by
+``sovaudit.load_model("gemma3-270m")``. The answer cache is off. Three measurements:
+
+- (a) multiple choice, multi-token answers sharing contexts (``--mc`` items x 3 answers): lm-eval at its best
+  configuration (batch 8) and at batch 1 (its reference answers) vs the engine. Target: >= 4x lm-eval's
+  batch 8, every logprob within 1e-4 of lm-eval's batch 1, is_greedy equal.
+- (b) rolling log-likelihood of whole UDHR texts (``--rolling`` texts): lm-eval batch 1 vs the engine.
+  Like with like: lm-eval runs with ``add_bos_token=False``, so both score ``[<bos>] + tokens(text)`` with
+  every text token predicted (lm-eval's default would add a second ``<bos>`` for Gemma and score
+  ``log p(<bos>|<bos>)``). Target: >= 1.2x, totals within 1e-4 relative.
+- (c) the engine's tokens/s on the competence workload (UDHR segments, each a rolling request) vs a bare
+  batched forward loop over the same token sequences (sorted by length, batches of ``--bare-batch``,
+  ``model(ids).logits`` -> log-softmax -> gather; the least any scorer must compute when every position is
+  scored). Target: >= 70%.
+
+Workloads: the lm-eval reference workload file when present (``--workloads``; BBQ Age items, whole UDHR
+texts), else built from the ``udhr`` asset (contexts: UDHR sentences + a question; answers: three phrases).
+Times are wall seconds and CPU seconds of this process (all threads); the machine may be shared, so ratios
+of CPU seconds are printed too. Run:
+``.venv/bin/python benchmarks/engine_vs_lm_eval.py [--mc 100] [--rolling 3] [--segments-langs 4]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+import sovaudit
+from sovaudit.models.hf import HFModel
+
+REFERENCE = Path("/work/shared/data/lm-eval-reference/workloads.json")
+LANGS = ("eng", "fra", "swh", "hin", "rus", "arb", "cmn_hans", "spa")
+
+
+def builtin_workload() -> dict[str, Any]:
+    """MC items and whole texts from the UDHR asset (used when no reference workload file is present)."""
+    from sovaudit.corpora import load_corpus
+
+    corpus = load_corpus("udhr")
+    eng = corpus.segments("eng")
+    answers = [" The person in the first sentence", " Nobody at all", " It cannot be determined"]
+    mc = []
+    for i, seg in enumerate(eng * 10):
+        question = ["Who is protected here?", "Whose right is this?", "Who may claim it?"][i % 3]
+        mc.append({"id": i, "context": f"{seg.split('.')[0]}. {question}\nAnswer:", "continuations": answers})
+    rolling = [{"lang": x, "text": "\n".join(corpus.segments(x))} for x in LANGS if corpus.has(x)]
+    return {"mc": mc, "rolling": rolling}
+
+
+def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
+    """Result, wall seconds, CPU seconds."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t0, time.process_time() - c0
+
+
+def lm_eval_model(folder: Path, batch_size: int, add_bos_token: bool | None = None) -> Any:
+    """lm-eval's HFLM on the folder, fp32 CPU."""
+    from lm_eval.models.huggingface import HFLM
+
+    kwargs: dict[str, Any] = {}
+    if add_bos_token is not None:
+        kwargs["add_bos_token"] = add_bos_token
+    return HFLM(pretrained=str(folder), device="cpu", dtype="float32", batch_size=batch_size, **kwargs)
+
+
+def lm_eval_ll(lm: Any, pairs: list[tuple[str, str]]) -> list[tuple[float, bool]]:
+    from lm_eval.api.instance import Instance
+
+    reqs = [Instance("loglikelihood", {}, pair, i) for i, pair in enumerate(pairs)]
+    return [(float(a), bool(b)) for a, b in lm.loglikelihood(reqs, disable_tqdm=True)]
+
+
+def lm_eval_rolling(lm: Any, texts: list[str]) -> list[float]:
+    from lm_eval.api.instance import Instance
+
+    reqs = [Instance("loglikelihood_rolling", {}, (t,), i) for i, t in enumerate(texts)]
+    return [float(x) for x in lm.loglikelihood_rolling(reqs, disable_tqdm=True)]
+
+
+def bare_loop(model: HFModel, seqs: list[list[int]], batch: int) -> float:
+    """Sum of log p over every position after the first: full forward, full logits, batched right-padded."""
+    order = sorted(range(len(seqs)), key=lambda k: -len(seqs[k]))
+    total = 0.0
+    with torch.inference_mode():
+        for i in range(0, len(order), batch):
+            chunk = [seqs[k] for k in order[i : i + batch]]
+            width = len(chunk[0])
+            ids = torch.zeros((len(chunk), width), dtype=torch.long)
+            for r, s in enumerate(chunk):
+                ids[r, : len(s)] = torch.tensor(s)
+            logits = model.model(ids).logits
+            lsm = torch.log_softmax(logits[:, :-1].float(), dim=-1)
+            got = lsm.gather(2, ids[:, 1:, None])[:, :, 0]
+            for r, s in enumerate(chunk):
+                total += float(got[r, : len(s) - 1].sum())
+            del logits, lsm
+    return total
+
+
+def report(name: str, peer: tuple[float, float], ours: tuple[float, float], target: float) -> dict[str, Any]:
+    wall, cpu = peer[0] / ours[0], peer[1] / max(ours[1], 1e-9)
+    ok = "MEETS" if wall >= target else "BELOW"
+    print(f"  {name}: peer {peer[0]:.1f}s wall / {peer[1]:.1f}s cpu; engine {ours[0]:.1f}s / {ours[1]:.1f}s")
+    print(f"  speed ratio (peer / engine): wall {wall:.2f}x, cpu {cpu:.2f}x  [target >= {target}x: {ok}]")
+    return {"peer_wall": peer[0], "peer_cpu": peer[1], "wall": ours[0], "cpu": ours[1], "ratio_wall": wall,
+            "ratio_cpu": cpu}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default="gemma3-270m")
+    ap.add_argument("--workloads", type=Path, default=REFERENCE)
+    ap.add_argument("--mc", type=int, default=100, help="multiple-choice items (x3 requests)")
+    ap.add_argument("--rolling", type=int, default=3, help="whole UDHR texts for (b)")
+    ap.add_argument("--segments-langs", type=int, default=4, help="UDHR languages whose segments make (c)")
+    ap.add_argument("--bare-batch", type=int, default=8)
+    ap.add_argument("--parts", default="abc")
+    ap.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    args = ap.parse_args()
+    os.environ.setdefault("SOVAUDIT_QUIET", "1")
+
+    work = json.loads(args.workloads.read_text()) if args.workloads.is_file() else builtin_workload()
+    source = str(args.workloads) if args.workloads.is_file() else "built-in (udhr asset)"
+    engine_model = sovaudit.load_model(args.model, cache=False)
+    assert isinstance(engine_model, HFModel)
+    folder = engine_model.folder
+    print(f"model folder: {folder} (fp32, CPU, torch threads {torch.get_num_threads()}); workload: {source}")
+    out: dict[str, Any] = {"model": args.model, "folder": str(folder), "workload": source}
+
+    if "a" in args.parts:
+        items = work["mc"][: args.mc]
+        pairs = [(it["context"], c) for it in items for c in it["continuations"]]
+        print(f"(a) multiple choice: {len(items)} items, {len(pairs)} requests")
+        lm8 = lm_eval_model(folder, 8)
+        _, w8, c8 = timed(lm_eval_ll, lm8, pairs)
+        del lm8
+        ours, w, c = timed(engine_model.loglikelihood, pairs)
+        lm1 = lm_eval_model(folder, 1)
+        ref, w1, c1 = timed(lm_eval_ll, lm1, pairs)
+        del lm1
+        diff = max(abs(o.logprob - r[0]) for o, r in zip(ours, ref, strict=True))
+        greedy = sum(o.is_greedy == r[1] for o, r in zip(ours, ref, strict=True))
+        print(f"  lm-eval batch 1: {w1:.1f}s wall / {c1:.1f}s cpu")
+        out["a"] = report("vs lm-eval batch 8", (w8, c8), (w, c), 4.0)
+        out["a"] |= {"max_abs_diff_vs_lm_eval_b1": diff, "greedy_agree": greedy, "requests": len(pairs)}
+        print(f"  max |logprob - lm-eval batch 1| = {diff:.2e} [<= 1e-4: {'OK' if diff <= 1e-4 else 'FAIL'}];"
+              f" is_greedy equal {greedy}/{len(pairs)}")  # fmt: skip
+
+    if "b" in args.parts:
+        texts = [t["text"] for t in work["rolling"][: args.rolling]]
+        n_tok = sum(len(engine_model.encode(t, specials=False)) for t in texts)
+        print(f"(b) rolling: {len(texts)} whole UDHR texts, {n_tok} tokens")
+        lm1 = lm_eval_model(folder, 1, add_bos_token=False)
+        ref_r, w1, c1 = timed(lm_eval_rolling, lm1, texts)
+        del lm1
+        ours_r, w, c = timed(engine_model.loglikelihood_rolling, texts)
+        rel = max(abs(o.logprob - r) / abs(r) for o, r in zip(ours_r, ref_r, strict=True))
+        out["b"] = report("vs lm-eval batch 1", (w1, c1), (w, c), 1.2) | {
+            "max_rel_diff": rel,
+            "tokens": n_tok,
+        }
+        print(f"  max relative |total - lm-eval| = {rel:.2e}")
+
+    if "c" in args.parts:
+        from sovaudit.corpora import load_corpus
+
+        corpus = load_corpus("udhr")
+        langs = [x for x in LANGS if corpus.has(x)][: args.segments_langs]
+        segs = [s for x in langs for s in corpus.segments(x)]
+        tok = [engine_model.encode(s, specials=False) for s in segs]
+        seqs = [[engine_model.prefix_token, *t] for t in tok]
+        n = sum(len(t) for t in tok)
+        print(f"(c) competence workload: {len(segs)} UDHR segments of {', '.join(langs)}, {n} scored tokens")
+        bare, wb, cb = timed(bare_loop, engine_model, seqs, args.bare_batch)
+        ours_c, w, c = timed(engine_model.loglikelihood_rolling, segs)
+        total = sum(r.logprob for r in ours_c)
+        print(f"  bare loop (batch {args.bare_batch}): {n / wb:.0f} tok/s wall, {n / cb:.0f} tok/s cpu;"
+              f" engine: {n / w:.0f} tok/s wall, {n / c:.0f} tok/s cpu")  # fmt: skip
+        frac, frac_cpu = wb / w, cb / max(c, 1e-9)
+        ok = "MEETS" if frac >= 0.7 else "BELOW"
+        print(f"  engine / bare: wall {frac:.0%}, cpu {frac_cpu:.0%} [target >= 70%: {ok}];"
+              f" totals differ by {abs(total - bare) / abs(bare):.1e} relative")  # fmt: skip
+        out["c"] = {"tokens": n, "bare_wall": wb, "bare_cpu": cb, "wall": w, "cpu": c, "fraction_wall": frac,
+                    "fraction_cpu": frac_cpu}  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
