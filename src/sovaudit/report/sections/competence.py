@@ -1,0 +1,133 @@
+"""Report section for the competence audit (``audit == "competence"``): bits per byte per language.
+
+Per results document: what the numbers mean, a warning when the corpus is the UDHR (likely in the
+training data), bits per English byte per language (a bar chart, lower is better), the model against the
+character n-gram floor (ratio, a line at 1), the per-language table with bootstrap intervals in the
+tooltips, and the notes. Every number comes from the document; missing optional fields are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import jinja2
+
+from ...results import ResultsDocument
+from ..charts import hbar_chart
+from ..tables import Column, DataTable, data_table, fmt_float, is_number
+
+TITLE = "Per-language competence"
+
+ROW_COLUMNS = [
+    Column("model", "model", "text", select=True),
+    Column("language", "language", "text", title="code as the corpus names it"),
+    Column("language_name", "name", "text"),
+    Column("script", "script", "text", select=True),
+    Column("bits_per_byte", "bits/byte", "float", 3, title="-sum log2 p / UTF-8 bytes", tip_key="bpb_ci"),
+    Column(
+        "bits_per_english_byte",
+        "bits/English byte",
+        "float",
+        3,
+        title="total bits / bytes of the reference's text of the same segments",
+        tip_key="bpeb_ci",
+    ),
+    Column(
+        "ratio_to_reference", "vs reference", "ratio", title="bits / the reference's bits", tip_key="ratio_ci"
+    ),
+    Column("ngram_bits_per_byte", "n-gram floor", "float", 3, title="character n-gram, held-out half"),
+    Column(
+        "heldout_bits_per_byte", "model (same half)", "float", 3, title="the model on the n-gram's test half"
+    ),
+    Column(
+        "vs_ngram",
+        "model / n-gram",
+        "ratio",
+        title="above 1: worse than the n-gram floor",
+        tip_key="ngram_ci",
+    ),
+    Column("tokens", "tokens", "int"),
+    Column("bytes", "bytes", "int", title="UTF-8 bytes"),
+    Column("segments", "segments", "int"),
+    Column("coverage", "coverage", "pct", 1, title="share of the corpus's segments this language has"),
+]
+
+
+def _ci(row: Mapping[str, Any], name: str) -> str | None:
+    lo, hi = row.get(f"{name}_ci_low"), row.get(f"{name}_ci_high")
+    if is_number(lo) and is_number(hi):
+        return f"95% interval {fmt_float(lo, 3)} – {fmt_float(hi, 3)} (bootstrap over segments)"
+    return None
+
+
+def _label(row: Mapping[str, Any]) -> str:
+    name, code = row.get("language_name"), str(row.get("language", ""))
+    return f"{name} ({code})" if name and name != code else code
+
+
+def _rows(doc: ResultsDocument) -> list[dict[str, Any]]:
+    rows = []
+    for r in doc.rows:
+        if not isinstance(r, Mapping):
+            continue
+        row = dict(r)
+        row["bpb_ci"] = _ci(r, "bits_per_byte")
+        row["bpeb_ci"] = _ci(r, "bits_per_english_byte")
+        row["ratio_ci"] = _ci(r, "ratio_to_reference")
+        row["ngram_ci"] = _ci(r, "vs_ngram")
+        rows.append(row)
+    return rows
+
+
+def _chart(rows: Sequence[Mapping[str, Any]], key: str, title: str, axis: str, ref: float | None) -> Any:
+    items = [(_label(r), float(r[key])) for r in rows if is_number(r.get(key))]
+    if not items:
+        return None
+    items.sort(key=lambda x: x[1])
+    return hbar_chart(items, title=title, axis_label=axis, reference=ref, value_format="{:.2f}")
+
+
+def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
+    prefix = f"comp{index}"
+    rows = _rows(doc)
+    settings = doc.settings if isinstance(doc.settings, Mapping) else {}
+    summary = doc.summary if isinstance(doc.summary, Mapping) else {}
+    corpus = str(settings.get("corpus", ""))
+    reference = str(summary.get("reference") or settings.get("reference") or "")
+    worse = [str(x) for x in summary.get("worse_than_ngram") or [] if isinstance(x, str)]
+    table: DataTable = data_table(f"{prefix}-rows", rows, ROW_COLUMNS, caption="per language")
+    return {
+        "prefix": prefix,
+        "signature": doc.signature,
+        "model": str(settings.get("model", "")),
+        "backend": str(settings.get("backend", "")),
+        "corpus": corpus,
+        "reference": reference,
+        "ngram_order": settings.get("ngram_order"),
+        "n_languages": len(rows),
+        "udhr": corpus.split(":")[0].startswith("udhr"),
+        "worse": [_label(r) for r in rows if str(r.get("language")) in worse],
+        "bpeb_chart": _chart(
+            rows,
+            "bits_per_english_byte",
+            "Bits per English byte per language (lower is better)",
+            "bits / bytes of the reference text of the same content",
+            None,
+        ),
+        "ngram_chart": _chart(
+            rows,
+            "vs_ngram",
+            "Model / character n-gram floor on the held-out half (above 1: worse than the n-gram)",
+            "ratio of bits per byte",
+            1.0,
+        ),
+        "table": table,
+        "notes": [str(n) for n in doc.notes],
+    }
+
+
+def render(docs: list[ResultsDocument], env: jinja2.Environment) -> str:
+    """All competence documents, in command-line order -> an HTML fragment."""
+    blocks = [_block(doc, i) for i, doc in enumerate(docs, start=1)]
+    return env.get_template("competence.html.j2").render(blocks=blocks)
