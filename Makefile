@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXTRAS ?= all,dev
 DEMO_OUT ?= runs/demo
+DEMO_COMPETENCE_LANGS ?= eng swh fra wol  # a few minutes on a laptop CPU
 PYTEST_ARGS ?=
 
 .PHONY: install demo test test-fast check lint types format browser clean
@@ -28,7 +29,8 @@ demo: install
 	$(BIN)/sovaudit assets install
 	$(BIN)/sovaudit tokenizers --out $(DEMO_OUT)/tokenizers
 	$(BIN)/sovaudit openness --out $(DEMO_OUT)/openness
-	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers $(DEMO_OUT)/openness --out $(DEMO_OUT)/report.html
+	$(BIN)/sovaudit competence --model gemma3-270m $(foreach l,$(DEMO_COMPETENCE_LANGS),--language $(l)) --out $(DEMO_OUT)/competence
+	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers $(DEMO_OUT)/openness $(DEMO_OUT)/competence --out $(DEMO_OUT)/report.html
 	@echo "report: $(abspath $(DEMO_OUT))/report.html"
 
 test: install browser
