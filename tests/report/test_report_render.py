@@ -70,6 +70,7 @@ def test_tokenizer_report_has_all_parts(tokenizer_doc: ResultsDocument) -> None:
     text = " ".join(page.text)
     assert "Language tax of tokenizers" in text
     assert "costs three times as much" in text and "holds only a third as much" in text
+    assert "bytes is a baseline, not the tokenizer of any model" in " ".join(text.split())
     assert "15.20×" in text and "12.54×" in text  # a row premium and a summary percentile, as recorded
     assert "21,000,000" in text
     assert tokenizer_doc.signature in text
