@@ -102,6 +102,8 @@ def test_report_renders_offline_and_planted_script_is_text(
     picker = "document.querySelector('select.pick-block')"
     assert js(session, f"{picker}.offsetParent") is not None  # the country picker is displayed
     assert js(session, f"{picker}.value") == ""  # two countries: all shown at first
+    for code in ("KE", "MM"):
+        assert js(session, f"document.getElementById('tok1-country-{code}').offsetParent") is not None
     js(
         session,
         "const c = document.querySelector('select.pick-block'); c.value = 'KE';"

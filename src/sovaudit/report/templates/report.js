@@ -77,10 +77,10 @@
       if (el.classList && el.classList.contains("controls")) break;
     }
     var blocks = Array.prototype.slice.call(root.querySelectorAll("[data-block]"));
-    var none = sel.getAttribute("data-none") || "";
+    var none = sel.getAttribute("data-none");  // the value that shows no block (null: there is none)
     function apply() {
       blocks.forEach(function (b) {
-        b.hidden = sel.value === none ? true : !!sel.value && b.getAttribute("data-block") !== sel.value;
+        b.hidden = sel.value === none || (!!sel.value && b.getAttribute("data-block") !== sel.value);
       });
     }
     function follow() {  // a link to one block (e.g. the country index) selects that block
