@@ -201,13 +201,15 @@ def _check_jsonl_field(path: Path, comp: str, field: str) -> None:
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _surrogate = _SURROGATES.search
+_escaped_surrogate = re.compile(rb"\\u[dD]").search  # a cheap test on the raw line before the one above
+_json_decode = json.JSONDecoder().decode
 
 Document = list[str]  # paragraphs (stripped, non-empty lines)
 
 
 def paragraphs(text: str) -> Document:
     """A document's paragraphs: its non-empty lines, stripped."""
-    return [p for p in (line.strip() for line in text.splitlines()) if p]
+    return list(filter(None, map(str.strip, text.splitlines())))
 
 
 def iter_documents(shard: Shard, text_field: str, cap: int, read: dict[str, int]) -> Iterator[Document]:
@@ -251,15 +253,19 @@ def _txt_documents(path: Path, shard: Shard, cap: int, read: dict[str, int]) -> 
 def _jsonl_documents(
     path: Path, shard: Shard, field: str, cap: int, read: dict[str, int]
 ) -> Iterator[Document]:
+    loads = _json_decode  # json.loads on str, without its per-call type checks
     with open_binary(path, shard.compression) as f:
         for line, full in read_lines(f, shard.start, shard.end, cap, read):
             if full > len(line):
                 read["bad_records"] += 1  # a record over the cap cannot be parsed: counted, skipped
                 continue
-            if not line.strip():
+            if line.isspace():
                 continue
+            text = line.decode("utf-8", errors="replace")
+            if "\ufffd" in text:
+                read["replacement_chars"] += text.count("\ufffd") - line.count(b"\xef\xbf\xbd")
             try:
-                rec = json.loads(decode(line, read))
+                rec = loads(text)
             except ValueError:
                 read["bad_records"] += 1
                 continue
@@ -270,10 +276,10 @@ def _jsonl_documents(
             if not isinstance(value, str):
                 read["bad_records"] += 1
                 continue
-            if (b"\\ud" in line or b"\\uD" in line) and _surrogate(value):  # lone surrogates from escapes
+            if _escaped_surrogate(line) and _surrogate(value):  # lone surrogates from \\uD800-\\uDFFF escapes
                 value, n = _SURROGATES.subn("\ufffd", value)
                 read["replacement_chars"] += n
-            yield paragraphs(value)
+            yield list(filter(None, map(str.strip, value.splitlines())))  # paragraphs(value), inlined
 
 
 def _parquet_batches(path: Path, shard: Shard, field: str) -> Iterator[Any]:
