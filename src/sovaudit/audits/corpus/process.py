@@ -23,7 +23,7 @@ from ...errors import require
 from .counts import BANDS, HIST_BINS, CorpusCounts
 from .lid import UNDETERMINED, Detector, get_detector
 from .readers import DEFAULT_MAX_LINE_BYTES, Document, Shard, TruncatedInput, iter_documents
-from .scripts import dominant_script, script_matches
+from .scripts import dominant_scripts, script_matches
 
 BATCH_DOCS = 256
 NUM_PERM = 64
@@ -95,7 +95,7 @@ def _count_batch(
     lid_chars = s.lid_chars
     flat = [para for doc in batch for para in doc]
     # 1. the script of every paragraph; the detector sees those with letters, in one call
-    scripts = list(map(dominant_script, flat))
+    scripts = dominant_scripts(flat)
     found = detector.detect([para[:lid_chars] for para in compress(flat, scripts)])
     if len(found) == len(flat):
         labels = [label for label, _conf in found]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 # Unicode character-name prefixes -> ISO 15924 codes (the first word(s) of ``unicodedata.name``).
 _PREFIXES: dict[str, str] = {
     "LATIN": "Latn",
@@ -126,6 +128,55 @@ def dominant_script(text: str, sample: int = SAMPLE_CHARS) -> str:
     if "Hang" in counts:
         return "Kore" if "Hani" in counts else "Hang"
     return max(sorted(counts), key=counts.__getitem__)
+
+
+# Every value ``_script_of`` returns, with a small id each ("" = not a letter = 0); 255 = not looked up yet.
+_SCRIPT_NAMES = ["", *sorted({*_PREFIXES.values(), "Zyyy"})]
+_SCRIPT_ID = {name: i for i, name in enumerate(_SCRIPT_NAMES)}
+_UNSEEN = 255
+_table: np.ndarray | None = None  # code point -> script id, filled on first sight of each code point
+
+
+def _script_ids(cps: np.ndarray) -> np.ndarray:
+    global _table
+    if _table is None:
+        _table = np.full(0x110000, _UNSEEN, dtype=np.uint8)
+    ids = _table[cps]
+    unseen = ids == _UNSEEN
+    if unseen.any():
+        for cp in np.unique(cps[unseen]).tolist():
+            _table[cp] = _SCRIPT_ID[_cache[chr(cp)]]
+        ids = _table[cps]
+    return ids
+
+
+def dominant_scripts(texts: list[str], sample: int = SAMPLE_CHARS) -> list[str]:
+    """``[dominant_script(t) for t in texts]``, with the letters of all the texts' prefixes counted at once.
+
+    A prefix whose letters are all of one script (most paragraphs) is decided here in a few array
+    operations; the others (no letter in the prefix, or several scripts) go through :func:`dominant_script`.
+    """
+    if not texts:
+        return []
+    heads = [t[:sample] for t in texts]
+    cps = np.frombuffer("".join(heads).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    ids = _script_ids(cps)
+    owner = np.repeat(np.arange(len(heads)), np.fromiter(map(len, heads), dtype=np.int64, count=len(heads)))
+    letter = ids != 0
+    owner, ids = owner[letter], ids[letter]  # sorted by text: each text's letters are one run
+    n = len(texts)
+    letters = np.bincount(owner, minlength=n)
+    has = letters > 0
+    starts = (np.cumsum(letters) - letters)[has]
+    lo = np.zeros(n, dtype=np.uint8)
+    hi = np.zeros(n, dtype=np.uint8)
+    if starts.size:  # the smallest and largest script id among each prefix's letters
+        lo[has] = np.minimum.reduceat(ids, starts)
+        hi[has] = np.maximum.reduceat(ids, starts)
+    out = [_SCRIPT_NAMES[i] for i in lo.tolist()]
+    for k in np.flatnonzero(~has | (lo != hi)).tolist():  # no letter in the prefix, or several scripts
+        out[k] = dominant_script(texts[k], sample)
+    return out
 
 
 def script_matches(expected: str, found: str) -> bool:
