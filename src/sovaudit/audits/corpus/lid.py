@@ -167,19 +167,22 @@ class Cld2Detector:
     def detect(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         detect = self._mod.detect
         error = self._mod.error
-        out = []
+        label_of = normalise_label
+        out: list[tuple[str, float]] = []
+        append = out.append
         for text in texts:
             try:
-                _reliable, _nbytes, details = detect(text, bestEffort=True)
+                details = detect(text, bestEffort=True)[2]
             except (error, UnicodeEncodeError):  # CLD2 rejects control characters (e.g. U+0092 from mojibake)
                 try:
-                    _reliable, _nbytes, details = detect(_clean(text), bestEffort=True)
+                    details = detect(_clean(text), bestEffort=True)[2]
                 except (error, UnicodeEncodeError):
-                    out.append((UNDETERMINED, 0.0))
+                    append((UNDETERMINED, 0.0))
                     continue
-            # CLD2 may rank "un" (unknown) first for part of a text and the real language second
-            best = next((d for d in details if d[1] != "un"), details[0])
-            out.append((normalise_label(best[1]), best[2] / 100.0))
+            best = details[0]
+            if best[1] == "un":  # CLD2 may rank "un" (unknown) first for part of a text, the language second
+                best = next((d for d in details if d[1] != "un"), best)
+            append((label_of(best[1]), best[2] / 100.0))
         return out
 
     def labels(self) -> list[str]:
