@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit
 from sovaudit.audits.corpus.lid import BUILTIN, DEFAULT_LID, Detector, get_detector, normalise_label
-from sovaudit.audits.corpus.scripts import dominant_script, script_matches
+from sovaudit.audits.corpus.scripts import dominant_script, dominant_scripts, script_matches
 from sovaudit.errors import SovauditError
 
 
@@ -76,6 +78,42 @@ def test_unknown_detector() -> None:
 )
 def test_dominant_script(text: str, script: str) -> None:
     assert dominant_script(text) == script
+
+
+_MIXED_CHARS = st.sampled_from(
+    [
+        *"aZé1 .-_",
+        "\u0416",
+        "\u03a9",
+        "\u05d0",
+        "\u0628",
+        "\u0915",
+        "\u3042",
+        "\u30a2",
+        "\u4e00",
+        "\uac00",
+        "\uff21",
+        "\uff76",
+        "\u0e01",
+        "\u1200",
+        "\ud800",
+        "\U0001f600",
+        "\U00010400",
+        "\u01c5",
+        "\u0660",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_MIXED_CHARS, max_size=120), max_size=40))
+def test_dominant_scripts_is_dominant_script_on_each_text(texts: list[str]) -> None:
+    assert dominant_scripts(texts) == [dominant_script(t) for t in texts]
+
+
+def test_dominant_scripts_on_udhr(udhr_texts: dict[str, list[str]]) -> None:
+    texts = [t for paras in udhr_texts.values() for t in paras] + ["", "1" * 60 + "abc", "1" * 900 + "Ж"]
+    assert dominant_scripts(texts) == [dominant_script(t) for t in texts]
 
 
 def test_script_matches() -> None:
