@@ -8,6 +8,7 @@ leaves a partial ``results.json`` that looks complete.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import json
@@ -125,14 +126,34 @@ def make_provenance(
     )
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file to a temporary name first, then move them into place (the last one last).
+
+    A failure while writing (disk full, no permission) leaves the previous files as they were and no
+    temporary files behind.
+    """
+    tmps = {path: path.with_name(f".{path.name}.tmp-{os.getpid()}") for path in files}
+    try:
+        for path, text in files.items():
+            tmps[path].write_text(text, encoding="utf-8")
+        for path in files:
+            os.replace(tmps[path], path)
+    except OSError as exc:
+        for tmp in tmps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        where = next(iter(files)).parent
+        raise SovauditError(
+            f"cannot write the results to {where}: {exc.strerror or exc}", "pass a writable --out"
+        ) from exc
 
 
 def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[str] | None = None) -> Path:
-    """Write ``results.json`` (and ``rows.csv``) into ``out_dir`` atomically; return the JSON path."""
+    """Write ``results.json`` (and ``rows.csv``) into ``out_dir`` atomically; return the JSON path.
+
+    Both files are written in full under temporary names before either replaces an earlier one, and
+    ``results.json`` is moved into place last.
+    """
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -140,6 +161,7 @@ def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[s
         raise SovauditError(
             f"cannot create output folder {out}: {exc.strerror}", "pass a writable --out"
         ) from exc
+    files: dict[Path, str] = {}
     if doc.rows:
         columns = csv_columns or _columns(doc.rows)
         from io import StringIO
@@ -149,9 +171,10 @@ def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[s
         writer.writeheader()
         for row in doc.rows:
             writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
-        _atomic_write(out / ROWS_CSV, buf.getvalue())
+        files[out / ROWS_CSV] = buf.getvalue()
     path = out / RESULTS_FILE
-    _atomic_write(path, doc.model_dump_json(indent=1))
+    files[path] = doc.model_dump_json(indent=1)
+    _write_all(files)
     return path
 
 

@@ -1,6 +1,7 @@
 """Results documents: write atomically, read back, refuse what is not one."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,16 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
     write_results(doc, tmp_path)
     with pytest.raises(SovauditError, match="upgrade sovaudit"):
         load_results(tmp_path)
+
+
+def test_a_failed_write_leaves_the_earlier_results_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_results(_doc(), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / f".results.json.tmp-{os.getpid()}").mkdir()  # results.json cannot be written
+    doc = _doc()
+    doc.rows = [{"tokenizer": "chars", "language": "eng", "tokens": 9, "premium": 1.0}]
+    with pytest.raises(SovauditError, match="cannot write the results to"):
+        write_results(doc, out)
+    (out / f".results.json.tmp-{os.getpid()}").rmdir()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # rows.csv untouched too
