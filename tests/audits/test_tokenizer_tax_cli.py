@@ -130,7 +130,8 @@ def test_unknown_language_code(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_language_not_in_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "is not in corpus" in _bad(tmp_path, capsys, ["-t", "chars", "--language", "fra"])
+    msg = _bad(tmp_path, capsys, ["-t", "chars", "--language", "fra"])
+    assert "is not in corpus" in msg and "sovaudit corpora languages SPEC (the --corpus you passed)" in msg
 
 
 def test_reference_missing_from_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

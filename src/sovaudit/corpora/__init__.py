@@ -109,6 +109,11 @@ def _label(corpus: ParallelCorpus, code: str) -> str:
     return f"{code} ({name})" if name else code
 
 
+def _list_hint(corpus: ParallelCorpus) -> str:
+    spec = "" if corpus.name == "udhr" else " SPEC (the --corpus you passed)"
+    return f"list the corpus languages with: sovaudit corpora languages{spec}"
+
+
 def resolve_reference(corpus: ParallelCorpus, reference: str) -> str:
     """The corpus code of the reference language (``eng`` -> ``eng_Latn`` in FLORES); raises if absent."""
     chosen, _ = _codes_for(corpus, reference, language_aliases(corpus), variants=False)
@@ -116,7 +121,7 @@ def resolve_reference(corpus: ParallelCorpus, reference: str) -> str:
         raise SovauditError(
             f"the reference language '{reference}' ({resolve(reference).name})"
             f" is not in corpus {corpus.name}",
-            "choose another --reference; list the corpus languages with: sovaudit corpora languages",
+            "choose another --reference; " + _list_hint(corpus),
         )
     return chosen[0]
 
@@ -150,7 +155,7 @@ def select_languages(
             lang = resolve(code)  # raises for unknown codes
             raise SovauditError(
                 f"language '{code}' ({lang.name}) is not in corpus {corpus.name}",
-                "list the corpus languages with: sovaudit corpora languages",
+                _list_hint(corpus),
             )
         chosen += found
         if skipped:
