@@ -165,3 +165,20 @@ def test_default_run_audits_both_embedded_models(tmp_path):
         "gemma-3-270m-q4_k_m.gguf": "LicenseRef-Gemma-Terms-of-Use",
         "SmolLM2-135M-Instruct.Q4_1.gguf": "Apache-2.0",
     }
+
+
+def test_unknown_license_strings_are_findings_not_guesses(tmp_path, write):
+    # a component's and the release's license that nothing identifies: each named in the findings, never open
+    text = mot_yaml(
+        {"Model architecture": "MIT", "Model parameters (Final)": None, "Model card": "Frobnitz 2"},
+        {"distribution": "Acme Open-ish Model License"},
+    )
+    out = tmp_path / "out"
+    assert main(["openness", "-d", str(write("d.yml", text)), "-o", str(out)]) == 0
+    row = read(out)["rows"][0]
+    unknown = [f for f in row["findings"] if "is unknown" in f]
+    assert any("Model card" in f and "Frobnitz 2" in f for f in unknown)
+    assert any("Acme Open-ish Model License" in f for f in unknown)
+    status = {c["name"]: c["status"] for c in row["mof"]["components"]}
+    assert status["Model card"] == status["Model parameters (Final)"] == "invalid"
+    assert not row["license_osi_approved"] and row["osaid"] == "does not meet"

@@ -158,6 +158,7 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
         findings += d.findings
     mof = evaluate(inp)
     strict = evaluate(inp, as_written=True)
+    findings += [n for n in mof.notes if "is unknown" in n]
     osaid = osaid_verdict(mof, sov)
     weights_license = found or (mof_component_license(mof) or inp.global_licenses.get("distribution"))
     if not weights_license and index_decl is not None:
@@ -167,6 +168,11 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
     if not weights_license:
         findings.append("closed: no license for the model was found or declared")
     lic = identify(weights_license) if weights_license else None
+    if lic is not None and lic.status == "unknown":
+        findings.append(
+            f"the model's license '{weights_license}' is unknown (not an SPDX id or a known model license): "
+            "counted as not open"
+        )
     facts = (ev.facts if ev else []) + _declared_facts(decls, per_decl)
     row = {
         "subject": name,

@@ -131,6 +131,13 @@ def evaluate(inp: MofInput, as_written: bool = False) -> MofVerdict:
                     note = f"{comp.name}: license '{lic}' read as {lid}"
                     if note not in notes:
                         notes.append(note)
+                if not as_written and lid is None and identify(lic).status == "unknown":
+                    note = (
+                        f"{comp.name}: license '{lic}' is unknown (no SPDX id, known model license or "
+                        "placeholder matches it), so it is counted as not open"
+                    )
+                    if note not in notes:
+                        notes.append(note)
             bucket = status if is_required or status != "included" else "optional"
             buckets[bucket].append(cid)
             verdicts[cid] = _verdict(comp, status, lic, lid, appropriate if lic else None, inp)
