@@ -104,6 +104,8 @@ def test_folder_without_license_is_closed(tmp_path):
     assert any("closed: no license" in f for f in row["findings"])
     lic = next(p for p in row["openness_index"]["parameters"] if p["key"] == "license")
     assert lic["class"] == "closed"
+    weights = next(p for p in row["openness_index"]["parameters"] if p["key"] == "llmweights")
+    assert "no license" in weights["reason"] and "None" not in weights["reason"]
 
 
 @pytest.mark.parametrize(

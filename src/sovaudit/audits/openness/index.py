@@ -112,10 +112,8 @@ def derive(
         elif open_:
             rating, why = "open", f"{open_[0].name} under {open_[0].license_id or open_[0].license}"
         elif present:
-            rating, why = (
-                "partial",
-                f"{present[0].name} released under restrictive or unclear terms ({present[0].license})",
-            )
+            terms = f"({present[0].license})" if present[0].license else "(no license at all)"
+            rating, why = "partial", f"{present[0].name} released under restrictive or unclear terms {terms}"
         else:
             rating, why = "closed", f"{' / '.join(sources)}: not released (or not declared)"
         params.append(_param(key, rating, "derived from MOF", why))
