@@ -20,6 +20,7 @@ components:
   - {name: Training code, where: "https://example.org/code", license: MIT}
   - {name: Data preprocessing code, where: "https://example.org/code", license: MIT}
   - {name: Inference code, where: "https://example.org/code", license: MIT}
+  - {name: Evaluation code, where: "https://example.org/code", license: MIT}
   - {name: Data card, where: "https://example.org/data", license: CC-BY-4.0}
   - {name: Datasets, where: "https://example.org/data", license: CC-BY-4.0}
 training_data:

@@ -101,3 +101,20 @@ def test_index_from_project_yaml():
     idx2 = oi.from_index_yaml(parse_declaration(yaml.safe_dump(raw), "x.yaml"))
     api = next(p for p in idx2["parameters"] if p["key"] == "api")
     assert api["class"] == "closed" and api["basis"] == "unknown"
+
+
+def test_osaid_code_includes_validation_and_testing_code():
+    # OSAID 1.0 Code: "... validation and testing ..." -> the MOF's Evaluation code is required
+    comps = {n: "Apache-2.0" for n in ALL_REQUIRED if n != "Evaluation code"}
+    _, v = verdicts(comps)
+    assert not v["code"]["meets"]
+    assert "Evaluation code: not released (or not declared)" in v["code"]["reasons"]
+
+
+def test_osaid_supporting_libraries_count_only_if_used():
+    comps = {n: "Apache-2.0" for n in ALL_REQUIRED}
+    _, v = verdicts(comps)  # not listed: not judged
+    assert v["code"]["meets"] and not any("Supporting" in r for r in v["code"]["reasons"])
+    _, v2 = verdicts({**comps, "Supporting libraries and tools": "Acme Tools EULA"})
+    assert not v2["code"]["meets"]
+    assert any(r.startswith("Supporting libraries and tools:") for r in v2["code"]["reasons"])

@@ -3,9 +3,12 @@
 A release *meets* the definition when all three hold; each element carries its reasons:
 
 * **parameters** — the final model parameters are under an OSI-approved license;
-* **code** — the code used to process data, to train, to run the model and its architecture (MOF components
-  Data preprocessing code, Training code, Inference code, Model architecture) are each available under an
-  OSI-approved license;
+* **code** — "the complete source code used to train and run the system ... code used for processing and
+  filtering data, code used for training ..., validation and testing, supporting libraries like tokenizers
+  ..., inference code, and model architecture" (OSAID 1.0, *Code*), under OSI-approved licenses: the MOF
+  components Data preprocessing code, Training code, Evaluation code (validation and testing), Inference
+  code and Model architecture are each required; Supporting libraries and tools (OSAID: "if used") counts
+  only when the release lists it, and then must be under an OSI-approved license too;
 * **data information** — the training data is described: a data card and a listing of the data sets (MOF
   Data card + Datasets, or a sovaudit declaration's ``training_data``), and a declaration that does not say
   the description is incomplete. Data itself may be unshareable under OSAID 1.0; its description may not.
@@ -19,7 +22,15 @@ from .declarations import SovauditDeclaration
 from .licenses import identify
 from .mof import ComponentVerdict, MofVerdict
 
-CODE_COMPONENTS = ("Data preprocessing code", "Training code", "Inference code", "Model architecture")
+CODE_COMPONENTS = (
+    "Data preprocessing code",
+    "Training code",
+    "Evaluation code",
+    "Inference code",
+    "Model architecture",
+)
+# OSAID 1.0 lists supporting libraries "if used": judged only when the release lists them.
+CODE_IF_USED = ("Supporting libraries and tools",)
 
 
 def _osi(c: ComponentVerdict | None) -> tuple[bool, str]:
@@ -43,7 +54,8 @@ def osaid_verdict(mof: MofVerdict, decl: SovauditDeclaration | None = None) -> d
     ok_p, why_p = _osi(comps.get("Model parameters (Final)"))
     parameters = {"meets": ok_p, "reasons": [f"Model parameters (Final): {why_p}"]}
     code_reasons, code_ok = [], True
-    for name in CODE_COMPONENTS:
+    used = [n for n in CODE_IF_USED if n in comps and comps[n].status != "missing"]
+    for name in (*CODE_COMPONENTS, *used):
         ok, why = _osi(comps.get(name))
         code_ok = code_ok and ok
         code_reasons.append(f"{name}: {why}")
