@@ -119,7 +119,7 @@ class LlamaCppModel:
         self.name = name or path.stem
         self.generation = generation
         # llama.cpp may pad n_ctx up; windows use the request, and never more than the model was trained on
-        self.n_ctx = min(n_ctx, int(self._llm.n_ctx()), int(self._llm.n_ctx_train()) or n_ctx)
+        self.n_ctx = min(n_ctx, int(self._llm.n_ctx()), int(self._llm._model.n_ctx_train()) or n_ctx)
         self.rolling_context = max(1, min(rolling_context or self.n_ctx // 2, self.n_ctx))
         # llama.cpp may pad n_ctx and clamp n_batch; a batch larger than its n_batch aborts the process.
         self.n_batch = int(
