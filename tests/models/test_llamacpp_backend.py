@@ -180,3 +180,15 @@ def test_generate_is_greedy_and_consistent_with_scoring(model: Any) -> None:
     # scoring still works after generation reset the cache
     (again,) = model.loglikelihood([(prompt, text)])
     assert again.logprob == pytest.approx(res.logprob, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_load_model_spec_reaches_this_backend(model: Any) -> None:
+    import sovaudit
+    from sovaudit.models.llamacpp_backend import LlamaCppModel
+
+    loaded = sovaudit.load_model("llamacpp:smollm2-135m", cache=False, max_length=512)
+    assert isinstance(loaded, LlamaCppModel) and loaded.n_ctx == 512 and loaded.name == "smollm2-135m"
+    assert loaded.loglikelihood([("The capital of France is", " Paris")]) == model.loglikelihood(
+        [("The capital of France is", " Paris")]
+    )

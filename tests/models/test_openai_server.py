@@ -134,6 +134,15 @@ def test_rolling_scores_every_token_after_the_first(local: Any, remote: Any) -> 
     assert full.n_tokens == got[0].n_tokens + 1  # the engine also scores the first token
 
 
+def test_load_model_spec_reaches_this_backend(server: str, remote: Any) -> None:
+    import sovaudit
+    from sovaudit.models.openai_backend import OpenAIModel
+
+    loaded = sovaudit.load_model(f"openai:{server}/v1#smollm2", cache=False, bos_text=BOS)
+    assert isinstance(loaded, OpenAIModel) and loaded.digest == remote.digest
+    assert loaded.loglikelihood(REQUESTS[:1]) == remote.loglikelihood(REQUESTS[:1])
+
+
 def test_without_bos_the_shifted_server_logprobs_are_refused(server: str) -> None:
     from sovaudit.models.openai_backend import OpenAIModel
 
