@@ -107,44 +107,56 @@ def _count_batch(
         confs = [conf for _label, conf in pairs]
     last_bin = HIST_BINS - 1
     bins = [b if (b := int(conf * HIST_BINS)) < last_bin else last_bin for conf in confs]
-    # 2. per document: bytes by label, the majority label, the hash of the normalised text
-    label_bytes: dict[str, int] = {}
+    # 2. per document: its UTF-8 text (hashed), paragraph byte lengths, total bytes
     near_dup = s.near_dup
-    blake2b = hashlib.blake2b
-    read_bytes = 0
-    i = 0
+    bands_of_docs: list[np.ndarray] = []
+    sizes: list[int] = []  # paragraphs per non-empty document
+    lengths: list[int] = []  # UTF-8 bytes per paragraph (the joining newlines are not counted)
+    encoded_docs: list[bytes] = []
     for doc in batch:
-        n = len(doc)
-        if not n:
+        if not doc:
             read["empty_documents"] += 1
             continue
         norm = "\n".join(doc)  # paragraphs are stripped lines: blank lines and line edges already gone
         encoded = norm.encode("utf-8")
-        total = len(encoded) - n + 1  # the paragraphs' bytes, without the joining newlines
-        doc_labels = labels[i : i + n]
-        major = doc_labels[0]
-        if n == 1 or doc_labels.count(major) == n:
-            label_bytes[major] = label_bytes.get(major, 0) + total
-        else:
-            lengths = map(len, doc) if len(encoded) == len(norm) else map(len, encoded.split(b"\n"))
-            doc_bytes: dict[str, int] = {}
-            for label, nbytes in zip(doc_labels, lengths, strict=True):
-                doc_bytes[label] = doc_bytes.get(label, 0) + nbytes
-            for label, nbytes in doc_bytes.items():
-                label_bytes[label] = label_bytes.get(label, 0) + nbytes
-            major = min(doc_bytes, key=lambda k: (-doc_bytes[k], k))
-        i += n
-        read_bytes += total
-        lc = counts.lang(major)
-        lc.documents += 1
-        lc.document_bytes += total
-        digests.setdefault(major, []).append(blake2b(encoded, digest_size=8).digest())
+        encoded_docs.append(encoded)
+        sizes.append(len(doc))
+        lengths.extend(map(len, doc) if len(encoded) == len(norm) else map(len, encoded.split(b"\n")))
         if near_dup:
-            bands.setdefault(major, []).append(_bands(norm))
+            bands_of_docs.append(_bands(norm))
     read["documents"] += len(batch)
     read["paragraphs"] += len(flat)
-    read["bytes"] += read_bytes
-    # 3. paragraph tallies, folded into LangCounts once per batch
+    if not flat:
+        return
+    # 3. bytes per (document, label): each document counts for the label with most bytes (ties: smaller)
+    names = sorted(set(labels))
+    ids = np.fromiter(map({lab: k for k, lab in enumerate(names)}.__getitem__, labels), np.int64, len(labels))
+    nbytes = np.array(lengths, dtype=np.int64)
+    ndocs, nlab = len(sizes), len(names)
+    owner = np.repeat(np.arange(ndocs), sizes)
+    per_doc = np.zeros((ndocs, nlab), dtype=np.int64)
+    np.add.at(per_doc, (owner, ids), nbytes)
+    major = per_doc.argmax(axis=1)  # the first maximum: the smallest label among equals
+    totals = per_doc.sum(axis=1)
+    label_bytes = per_doc.sum(axis=0).tolist()
+    read["bytes"] += int(totals.sum())
+    doc_count = np.bincount(major, minlength=nlab).tolist()
+    doc_sums = np.zeros(nlab, dtype=np.int64)
+    np.add.at(doc_sums, major, totals)
+    doc_bytes = doc_sums.tolist()
+    blake2b = hashlib.blake2b
+    for k, encoded in zip(major.tolist(), encoded_docs, strict=True):
+        digests.setdefault(names[k], []).append(blake2b(encoded, digest_size=8).digest())
+    for k, label in enumerate(names):
+        lc = counts.lang(label)
+        lc.bytes += label_bytes[k]
+        if doc_count[k]:
+            lc.documents += doc_count[k]
+            lc.document_bytes += doc_bytes[k]
+    if near_dup:
+        for k, row in zip(major.tolist(), bands_of_docs, strict=True):
+            bands.setdefault(names[k], []).append(row)
+    # 4. paragraph tallies, folded into LangCounts once per batch
     for (label, script, b), n in Counter(zip(labels, scripts, bins, strict=True)).items():
         lc = counts.lang(label)
         lc.paragraphs += n
@@ -153,8 +165,6 @@ def _count_batch(
             lc.scripts[script] = lc.scripts.get(script, 0) + n
             if label != UNDETERMINED and not script_matches(label.rpartition("_")[2], script):
                 lc.script_mismatch += n
-    for label, nbytes in label_bytes.items():
-        counts.lang(label).bytes += nbytes
 
 
 _UND_PAIR = (UNDETERMINED, 0.0)
