@@ -35,6 +35,18 @@ def test_mixed_document_counts_paragraphs_by_language_and_document_by_majority(t
     assert c.read["documents"] == 1 and c.read["paragraphs"] == 4
 
 
+def test_a_tie_in_bytes_goes_to_the_smaller_label_whatever_the_order(tmp_path: Path) -> None:
+    digits = "1" * len(EN.encode())  # letterless: und, as many bytes as the English paragraph
+    f = tmp_path / "c.jsonl"
+    docs = [f"{EN}\n{digits}", f"{digits}\n{EN}", f"{digits}\n{digits}\n{EN}"]
+    f.write_text("".join(json.dumps({"text": d}) + "\n" for d in docs), encoding="utf-8")
+    c = counts_of(f)
+    en, und = c.languages["eng_Latn"], c.languages["und"]
+    assert (en.documents, und.documents) == (2, 1)  # "eng_Latn" < "und"; the third has more und bytes
+    assert en.document_bytes == 4 * len(EN.encode()) and und.document_bytes == 3 * len(EN.encode())
+    assert en.bytes == 3 * len(EN.encode()) and und.bytes == 4 * len(EN.encode())
+
+
 def test_script_mismatch(tmp_path: Path) -> None:
     # CLD2 names Cyrillic Uzbek "uz", whose default script is Latin: the audit shows the mismatch
     f = tmp_path / "c.txt"
