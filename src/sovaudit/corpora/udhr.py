@@ -267,11 +267,17 @@ def load_udhr(folder: Path | None = None, cache_dir: Path | None = None) -> Para
         segment_ids=tuple(data["segment_ids"]),
         texts=data["texts"],
         license=asset.license if folder is None else "",
-        origin=asset.origin if folder is None else str(root),
+        origin=_asset_origin(asset) if folder is None else str(root),
         version=asset.version if folder is None else "",
         language_meta=data["language_meta"],
         notes=tuple(data["notes"]),
     )
+
+
+def _asset_origin(asset: Any) -> str:
+    """The catalogue's origin text plus the pinned archive (registry, package, version, SHA-256)."""
+    src = asset.sources[0]
+    return f"{asset.origin} Pinned: {src.registry} {src.package}@{src.version}, archive SHA-256 {src.sha256}."
 
 
 def _write_atomic(path: Path, text: str) -> None:
