@@ -118,3 +118,20 @@ def test_osaid_supporting_libraries_count_only_if_used():
     _, v2 = verdicts({**comps, "Supporting libraries and tools": "Acme Tools EULA"})
     assert not v2["code"]["meets"]
     assert any(r.startswith("Supporting libraries and tools:") for r in v2["code"]["reasons"])
+
+
+@pytest.mark.parametrize("placeholder", ["Component not included", "Component not include."])
+def test_component_not_included_is_not_released(placeholder):
+    # the tool scores it 'invalid' (class unchanged), but OSAID and the index must not call it released
+    comps = {n: "Apache-2.0" for n in ALL_REQUIRED}
+    comps["Data card"] = placeholder
+    comps["Training code"] = placeholder
+    mof, v = verdicts(comps)
+    card = next(c for c in mof.components if c.name == "Data card")
+    assert card.status == "invalid" and not card.released
+    assert mof.klass is None
+    assert "Data card: not released (or not declared)" in v["data_information"]["reasons"]
+    assert any(r.startswith("Training code: declared as not released") for r in v["code"]["reasons"])
+    params = {p["key"]: p for p in oi.derive(mof)["parameters"]}
+    assert params["datasheet"]["class"] == "closed"
+    assert params["opencode"]["class"] == "closed"

@@ -96,7 +96,7 @@ def derive(
         if not sources:
             params.append(_param(key, "closed", "unknown", "not shown by the evidence or the declarations"))
             continue
-        present = [comps[s] for s in sources if s in comps and comps[s].status != "missing"]
+        present = [comps[s] for s in sources if s in comps and comps[s].released]
         open_ = [c for c in present if c.status == "included"]
         if key in ("code", "preprint", "modelcard", "datasheet", "architecture"):
             # documentation: available at all is what counts; an open license makes it open

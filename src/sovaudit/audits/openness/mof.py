@@ -42,6 +42,9 @@ class ComponentVerdict(BaseModel):
     license_id: str | None = None  # as identified
     type_appropriate: bool | None = None
     where: str = ""
+    # False when missing, or listed with a "Component not included" placeholder as its license: the tool
+    # scores such a component 'invalid', but it is not released, which OSAID and the index must know.
+    released: bool = True
 
 
 class MofVerdict(BaseModel):
@@ -163,7 +166,9 @@ def evaluate(inp: MofInput, as_written: bool = False) -> MofVerdict:
 def _verdict(
     comp: Any, status: str, lic: str | None, lid: str | None, ok: bool | None, inp: MofInput
 ) -> ComponentVerdict:
+    not_included = bool(lic) and identify(lic or "").placeholder == "not_included"
     return ComponentVerdict(
+        released=status != "missing" and not not_included,
         id=comp.id,
         name=comp.name,
         klass=comp.class_,

@@ -36,6 +36,8 @@ CODE_IF_USED = ("Supporting libraries and tools",)
 def _osi(c: ComponentVerdict | None) -> tuple[bool, str]:
     if c is None or c.status == "missing":
         return False, "not released (or not declared)"
+    if not c.released:
+        return False, f"declared as not released ('{c.license}')"
     if c.license is None:
         return False, "no license"
     info = identify(c.license)
@@ -54,7 +56,7 @@ def osaid_verdict(mof: MofVerdict, decl: SovauditDeclaration | None = None) -> d
     ok_p, why_p = _osi(comps.get("Model parameters (Final)"))
     parameters = {"meets": ok_p, "reasons": [f"Model parameters (Final): {why_p}"]}
     code_reasons, code_ok = [], True
-    used = [n for n in CODE_IF_USED if n in comps and comps[n].status != "missing"]
+    used = [n for n in CODE_IF_USED if n in comps and comps[n].released]
     for name in (*CODE_COMPONENTS, *used):
         ok, why = _osi(comps.get(name))
         code_ok = code_ok and ok
@@ -62,13 +64,13 @@ def osaid_verdict(mof: MofVerdict, decl: SovauditDeclaration | None = None) -> d
     code = {"meets": code_ok, "reasons": code_reasons}
     data_reasons, data_ok = [], True
     card = comps.get("Data card")
-    if card is None or card.status == "missing":
+    if card is None or not card.released:
         data_ok = False
         data_reasons.append("Data card: not released (or not declared)")
     else:
         data_reasons.append(f"Data card: released ({card.license or 'no license'})")
     listed = comps.get("Datasets")
-    has_list = (listed is not None and listed.status != "missing") or bool(decl and decl.training_data)
+    has_list = (listed is not None and listed.released) or bool(decl and decl.training_data)
     if not has_list:
         data_ok = False
         data_reasons.append("Datasets: no listing of the training data")
@@ -79,7 +81,7 @@ def osaid_verdict(mof: MofVerdict, decl: SovauditDeclaration | None = None) -> d
             data_ok = False
             note = f" ({decl.data_information.note})" if decl.data_information.note else ""
             data_reasons.append(f"the declaration says the data description is incomplete{note}")
-        elif not has_list or card is None or card.status == "missing":
+        elif not has_list or card is None or not card.released:
             pass
         else:
             data_reasons.append("the declaration says the data description is complete")
