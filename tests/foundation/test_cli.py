@@ -19,3 +19,37 @@ def test_unknown_asset_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) ->
 
 def test_usage_error_is_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["no-such-command"]) != 0
+
+
+def test_assets_verify_with_nothing_installed_says_so(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOVAUDIT_HOME", str(tmp_path / "empty"))
+    assert main(["assets", "verify"]) == 0
+    assert "no assets are installed" in capsys.readouterr().out
+
+
+def test_assets_verify_names_the_changed_asset_in_the_fix(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from sovaudit.assets import AssetStore
+
+    name = "llama-tokenizer-js"
+    real = AssetStore()
+    real.path(name)  # installs it if needed
+    home = AssetStore(root=tmp_path / "home")
+    shutil.copytree(real.asset_dir(name), home.asset_dir(name))
+    member = next(p for p in home.asset_dir(name).rglob("*.js"))
+    member.write_bytes(member.read_bytes() + b"\n// changed\n")
+    monkeypatch.setenv("SOVAUDIT_HOME", str(home.root))
+    assert main(["assets", "verify"]) == 2
+    out, err = capsys.readouterr()
+    assert f"FAILED {name}" in out
+    assert err.count("\n") == 1 and "was modified (SHA-256 mismatch)" in err
+    assert err.strip().endswith(f"reinstall with: sovaudit assets install --force {name}")
+    # an unknown name fails before any asset is checked
+    assert main(["assets", "verify", name, "gpt2"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "unknown asset 'gpt2'" in err

@@ -65,11 +65,19 @@ def verify(
     """Re-hash installed assets against their manifests."""
     store = AssetStore()
     chosen = names or [n for n in catalogue() if store.is_installed(n)]
-    problems = []
     for name in chosen:
-        get_asset(name)
+        get_asset(name)  # unknown names fail before any work
+    if not chosen:
+        print(f"no assets are installed in {store.root}; install them with: sovaudit assets install")
+        return
+    problems, failed = [], []
+    for name in chosen:
         found = store.verify(name)
         problems.extend(found)
+        if found:
+            failed.append(name)
         print(f"{'ok' if not found else 'FAILED'} {name}")
     if problems:
-        raise AssetError("; ".join(problems), "reinstall with: sovaudit assets install --force NAME")
+        raise AssetError(
+            "; ".join(problems), f"reinstall with: sovaudit assets install --force {' '.join(failed)}"
+        )
