@@ -57,10 +57,11 @@ def test_index_derived_from_mof_totals():
     mof, _ = verdicts({n: "Apache-2.0" for n in ALL_REQUIRED})
     idx = oi.derive(mof, None, "Apache-2.0")
     assert len(idx["parameters"]) == 14 and idx["out_of"] == 14
-    # open: opencode, llmdata, llmweights, license, code, architecture, preprint, modelcard, datasheet = 9
-    # closed (not shown by MOF): rldata, rlweights, paper, package, api
-    assert idx["total"] == 9.0
-    assert idx["counts"] == {"open": 9, "partial": 0, "closed": 5}
+    # open: opencode, llmdata, llmweights, license = 4
+    # partial (documentation available, completeness not judged): code, architecture, preprint, modelcard,
+    # datasheet = 5; closed (not shown by MOF): rldata, rlweights, paper, package, api
+    assert idx["total"] == 6.5
+    assert idx["counts"] == {"open": 4, "partial": 5, "closed": 5}
     unknown = [p["key"] for p in idx["parameters"] if p["basis"] == "unknown"]
     assert unknown == ["rldata", "rlweights", "paper", "package", "api"]
 
@@ -69,8 +70,26 @@ def test_index_partial_for_restrictive_weights():
     mof, _ = verdicts({"Model parameters (Final)": "Llama 2 Community License", "Model card": "MIT"})
     idx = oi.derive(mof, None, "Llama 2 Community License")
     by = {p["key"]: p["class"] for p in idx["parameters"]}
-    assert by["llmweights"] == "partial" and by["license"] == "closed" and by["modelcard"] == "open"
-    assert idx["total"] == 1.5
+    assert by["llmweights"] == "partial" and by["license"] == "closed" and by["modelcard"] == "partial"
+    assert idx["total"] == 1.0
+
+
+def test_index_documentation_is_not_rated_by_its_license():
+    # a model card under a restrictive license is as available as one under CC-BY: both partial when derived
+    for lic in ("Gemma Terms of Use", "CC-BY-4.0"):
+        mof, _ = verdicts({"Model card": lic, "Technical report": lic})
+        by = {p["key"]: p for p in oi.derive(mof)["parameters"]}
+        assert by["modelcard"]["class"] == by["preprint"]["class"] == "partial"
+        assert "not judged" in by["modelcard"]["reason"]
+
+
+def test_index_source_code_partial_when_only_some_code_is_open():
+    # the index's criteria: "Some source code is open" -> partial
+    mof, _ = verdicts({"Inference code": "Apache-2.0", "Model architecture": "Apache-2.0"})
+    by = {p["key"]: p for p in oi.derive(mof)["parameters"]}
+    assert by["opencode"]["class"] == "partial" and "Inference code" in by["opencode"]["reason"]
+    mof2, _ = verdicts({"Inference code": "Llama 2 Community License"})
+    assert {p["key"]: p["class"] for p in oi.derive(mof2)["parameters"]}["opencode"] == "closed"
 
 
 def test_index_from_project_yaml():
@@ -134,4 +153,5 @@ def test_component_not_included_is_not_released(placeholder):
     assert any(r.startswith("Training code: declared as not released") for r in v["code"]["reasons"])
     params = {p["key"]: p for p in oi.derive(mof)["parameters"]}
     assert params["datasheet"]["class"] == "closed"
-    assert params["opencode"]["class"] == "closed"
+    assert params["opencode"]["class"] == "partial"  # training code not released, the other code open
+    assert params["opencode"]["reason"].startswith("no training code")

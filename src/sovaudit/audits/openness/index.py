@@ -4,6 +4,14 @@ Ratings are open (1), partial (0.5) or closed (0); the total is out of 14. An op
 mapped as-is. Otherwise each parameter is derived from the MOF evaluation where the MOF says something about
 it, taken from a sovaudit declaration's ``openness_index`` ratings, or rated *closed* with the reason that
 nothing at hand shows it (basis ``unknown``).
+
+The scoring is the index's own (opening-up-chatgpt.github.io ``scripts/consolidate_csv.py``,
+``calculate_openness``: open 1, partial 0.5, anything else 0, weight 1 each); over the 48 project YAMLs of
+the index, sovaudit's totals equal that function's. Derived ratings follow the index's criteria
+(``projects/readme.md``): availability parameters from the MOF components and their licenses;
+documentation parameters (code, architecture, preprint, model card, datasheet) rate how complete the
+documentation is, which files cannot show, so a released document is *partial* unless a declaration rates
+it; source code is *partial* when some code other than the training code is open.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ PARAMETERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "api": ("API", "access", ()),
 }
 POINTS = {"open": 1.0, "partial": 0.5, "closed": 0.0}
+DOCUMENTATION = ("code", "architecture", "preprint", "modelcard", "datasheet")
+OTHER_CODE = ("Inference code", "Model architecture", "Data preprocessing code", "Evaluation code")
 
 
 def _param(key: str, rating: str, basis: str, reason: str, link: str = "") -> dict[str, Any]:
@@ -71,7 +81,14 @@ def from_index_yaml(decl: Declaration) -> dict[str, Any]:
             link = str(entry.get("link") or "") if isinstance(entry, dict) else ""
             params.append(_param(key, rating, "declared", notes or "rated in the index entry", link))
         else:
-            params.append(_param(key, "closed", "unknown", f"the index entry does not rate '{key}'"))
+            params.append(
+                _param(
+                    key,
+                    "closed",
+                    "unknown",
+                    f"the index entry leaves '{key}' unrated (NA); the index's own total counts it as 0",
+                )
+            )
     return _total(params, f"openness-index entry {decl.source}")
 
 
@@ -98,15 +115,16 @@ def derive(
             continue
         present = [comps[s] for s in sources if s in comps and comps[s].released]
         open_ = [c for c in present if c.status == "included"]
-        if key in ("code", "preprint", "modelcard", "datasheet", "architecture"):
-            # documentation: available at all is what counts; an open license makes it open
-            if open_:
+        if key in DOCUMENTATION:
+            # The index rates documentation by how complete it is, not by its license (projects/readme.md,
+            # "Documentation"): released is at least partial; "open" (comprehensive) is a judgement the
+            # files cannot show, so it must be declared.
+            if present:
                 rating, why = (
-                    "open",
-                    f"{open_[0].name} released under {open_[0].license_id or open_[0].license}",
+                    "partial",
+                    f"{present[0].name} is available; whether it is comprehensive (the index's 'open') is "
+                    "not judged from files: rate it in a sovaudit declaration's openness_index",
                 )
-            elif present:
-                rating, why = "partial", f"{present[0].name} released, not under an open license"
             else:
                 rating, why = "closed", f"{' / '.join(sources)}: not released (or not declared)"
         elif open_:
@@ -114,10 +132,18 @@ def derive(
         elif present:
             terms = f"({present[0].license})" if present[0].license else "(no license at all)"
             rating, why = "partial", f"{present[0].name} released under restrictive or unclear terms {terms}"
+        elif key == "opencode" and (other := _open_code(comps)):
+            # "Some source code is open" (projects/readme.md, Source code: partial)
+            rating, why = "partial", f"no training code, but {other} is open source"
         else:
             rating, why = "closed", f"{' / '.join(sources)}: not released (or not declared)"
         params.append(_param(key, rating, "derived from MOF", why))
     return _total(params, "derived from the MOF evaluation")
+
+
+def _open_code(comps: dict[str, Any]) -> str:
+    """Names of the code components other than training code released under an open license."""
+    return ", ".join(n for n in OTHER_CODE if n in comps and comps[n].status == "included")
 
 
 def _license_param(raw: str | None) -> dict[str, Any]:
