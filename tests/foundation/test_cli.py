@@ -21,6 +21,22 @@ def test_usage_error_is_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["no-such-command"]) != 0
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["tokenizers", "--bogus"], "No such option: --bogus"),
+        (["report"], "Missing argument 'RESULTS'"),
+        (["assets", "install", "--from"], "'--from' requires an argument"),
+    ],
+)
+def test_usage_errors_are_usage_errors_not_internal_ones(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "internal error" not in err and "Traceback" not in err
+
+
 def test_assets_verify_with_nothing_installed_says_so(
     tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

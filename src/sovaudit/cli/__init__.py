@@ -21,6 +21,26 @@ from . import openness_cmd  # noqa: F401  isort: skip
 from . import competence_cmd  # noqa: F401  isort: skip
 
 
+# typer >= 0.20 ships its own copy of click: its usage errors derive from typer.TyperException, and its
+# Exit/Abort are typer's, not click's; catch both families.
+def _typer_class(name: str, base: type[BaseException]) -> tuple[type[BaseException], ...]:
+    cls = getattr(typer, name, None)
+    ok = isinstance(cls, type) and issubclass(cls, BaseException) and not issubclass(cls, base)
+    return (cls,) if ok else ()  # type: ignore[return-value]
+
+
+_EXIT: tuple[type[BaseException], ...] = (click.exceptions.Exit, *_typer_class("Exit", click.exceptions.Exit))
+_ABORT: tuple[type[BaseException], ...] = (
+    click.exceptions.Abort,
+    KeyboardInterrupt,
+    *_typer_class("Abort", click.exceptions.Abort),
+)
+_USAGE: tuple[type[BaseException], ...] = (
+    click.ClickException,
+    *_typer_class("TyperException", click.ClickException),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; user errors become one line on stderr and exit code 2."""
     try:
@@ -28,12 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     except SovauditError as err:
         print(f"sovaudit: error: {err}", file=sys.stderr)
         return err.exit_code
-    except click.exceptions.Exit as ex:
-        return ex.exit_code
-    except click.ClickException as err:
-        err.show()
-        return err.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except _EXIT as ex:
+        return int(getattr(ex, "exit_code", 0) or 0)
+    except _USAGE as err:
+        # a usage error (unknown option, missing argument): click's usage line and message, exit 2
+        show = getattr(err, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"sovaudit: error: {err}", file=sys.stderr)
+        return int(getattr(err, "exit_code", 2))
+    except _ABORT:
         print("sovaudit: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not a user error: still one line unless debugging
