@@ -72,6 +72,8 @@ def test_model_and_sovaudit_declaration_combined(tmp_path, write):
     doc = read(out)
     row = doc["rows"][0]
     assert row["license"] == "MIT"  # the files win over the declared Apache-2.0 for the weights
+    params = next(c for c in row["mof"]["components"] if c["name"] == "Model parameters (Final)")
+    assert "found: weights tiny.gguf" in params["evidence"] and "found: license in " in params["evidence"]
     assert doc["osaid"]["verdict"] == "meets"
     statuses = {f["status"] for f in row["facts"]}
     assert statuses == {"found", "declared"}

@@ -25,3 +25,18 @@ def test_section_survives_a_partial_document():
     doc = ResultsDocument(audit="openness", signature="decl:x@00000000|v:0.1.0", rows=[{"subject": "x"}])
     html = render_report([doc])
     assert "no class reached" in html
+
+
+def test_each_model_has_a_plain_verdict_and_each_component_its_evidence(tmp_path, write):
+    text = mot_yaml({n: "Apache-2.0" for n in CLASS_3}, name="Tiny")
+    doc = run_openness([], [str(write("d.yml", text))])
+    comps = doc.rows[0]["mof"]["components"]
+    by = {c["name"]: c["evidence"] for c in comps}
+    assert by["Model card"] == f"declared, not verified: {tmp_path / 'd.yml'}"
+    assert by["Datasets"] == "not found, not declared"
+    html = render_report([ResultsDocument.model_validate_json(doc.model_dump_json())])
+    assert "Open Source AI under OSAID 1.0: no — data information, code fall short" in html
+    assert "Model Openness Framework: class 3 (Class III - Open Model) reached." in html
+    assert "European Open Source AI Index:" in html
+    assert "<em>invalid</em> = listed, but its license is not open" in html
+    assert ">evidence" in html

@@ -187,7 +187,7 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
         "osaid": osaid["verdict"],
         "index_total": index["total"],
         "mof": {
-            **mof.summary(),
+            **_with_evidence(mof.summary(), ev, per_decl, found, inp),
             "as_written": {
                 "class": strict.klass,
                 "class_1": strict.class_1,
@@ -201,6 +201,46 @@ def audit_subject(subject: Subject) -> tuple[dict[str, Any], list[str], AssetRec
         "findings": findings,
     }
     return row, parts, record
+
+
+def _with_evidence(
+    summary: dict[str, Any],
+    ev: Evidence | None,
+    per_decl: dict[str, MofInput],
+    found: str | None,
+    inp: MofInput,
+) -> dict[str, Any]:
+    """Add to each component where its line comes from: *found* (file, field) or *declared, not verified*."""
+    for comp in summary["components"]:
+        comp["evidence"] = _component_evidence(comp, ev, per_decl, found, inp)
+    return summary
+
+
+def _component_evidence(
+    comp: dict[str, Any],
+    ev: Evidence | None,
+    per_decl: dict[str, MofInput],
+    found: str | None,
+    inp: MofInput,
+) -> str:
+    cid, parts = comp["id"], []
+    if ev is not None and cid == 10 and ev.of("weights"):
+        w = ev.of("weights")[0]
+        parts.append(f"found: weights {w.source}")
+        lic = [
+            f for f in ev.of("license") if f.license and f.license.label == (found and identify(found).label)
+        ]
+        if found and lic:
+            parts.append(f"found: license in {lic[0].source} ({lic[0].field})")
+    if ev is not None and cid == 13 and ev.of("Model card"):
+        parts.append(f"found: {ev.of('Model card')[0].source}")
+    declared = [src for src, d in per_decl.items() if cid in d.components]
+    for src in declared:
+        parts.append(f"declared, not verified: {src}")
+    if comp["status"] != "missing" and "license" not in inp.components.get(cid, {}) and comp["license"]:
+        origin = "found in the files" if found and comp["license"] == found else "declared"
+        parts.append(f"license from the release-wide license ({origin})")
+    return "; ".join(parts) if parts else ("not found, not declared" if comp["status"] == "missing" else "")
 
 
 def mof_component_license(mof: Any) -> str | None:

@@ -35,7 +35,17 @@ COMPONENT_COLUMNS = [
     Column("license", "license (as written)", "text"),
     Column("license_id", "identified as", "text"),
     Column("where", "where", "text"),
+    Column(
+        "evidence", "evidence", "text", title="found in the files (file, field) or declared, not verified"
+    ),
 ]
+# What the Model Openness Tool's component statuses mean, in words.
+STATUS_WORDS = {
+    "included": "released under an open license",
+    "invalid": "listed, but its license is not open (or it is declared not included)",
+    "unlicensed": "released with no license",
+    "missing": "not released, or not declared",
+}
 INDEX_COLUMNS = [
     Column("parameter", "parameter", "text"),
     Column("group", "group", "text"),
@@ -72,8 +82,12 @@ def _model_block(row: dict[str, Any], d: int, i: int) -> dict[str, Any]:
         elements.append(
             {"label": label, "meets": bool(part.get("meets")), "reasons": part.get("reasons") or []}
         )
+    failing = [str(e["label"]).lower() for e in elements if not e["meets"]]
     return {
+        "headline": _headline(row, mof, osaid, index, failing),
+        "status_words": STATUS_WORDS,
         "subject": str(row.get("subject", "")),
+        "license": str(row.get("license", "unknown")),
         "anchor": prefix,
         "mof_class": mof.get("class"),
         "mof_label": mof.get("label", ""),
@@ -102,6 +116,41 @@ def _model_block(row: dict[str, Any], d: int, i: int) -> dict[str, Any]:
         "facts": data_table(f"{prefix}-facts", facts, FACT_COLUMNS) if facts else None,
         "findings": row.get("findings") or [],
     }
+
+
+def _headline(
+    row: dict[str, Any],
+    mof: dict[str, Any],
+    osaid: dict[str, Any],
+    index: dict[str, Any],
+    failing: list[str],
+) -> list[str]:
+    """Three plain sentences: the verdict against each definition, with the reason in brief."""
+    lines = []
+    verdict = osaid.get("verdict")
+    if verdict == "meets":
+        lines.append(
+            "Open Source AI under OSAID 1.0: yes — data information, code and parameters all meet it."
+        )
+    elif verdict:
+        params = (osaid.get("parameters") or {}).get("reasons") or []
+        why = f" ({params[0]})" if params and "parameters" in failing else ""
+        lines.append(f"Open Source AI under OSAID 1.0: no — {', '.join(failing)} fall short{why}.")
+    klass = mof.get("class")
+    if klass:
+        lines.append(f"Model Openness Framework: class {klass} ({mof.get('label', '')}) reached.")
+    elif mof:
+        c3 = float(mof.get("class_3") or 0.0)
+        lines.append(
+            f"Model Openness Framework: no class reached; the lowest bar, class III (Open Model), is "
+            f"{c3:.0f} % complete."
+        )
+    if index.get("total") is not None:
+        lines.append(
+            f"European Open Source AI Index: {float(index['total']):g} of {index.get('out_of', 14)} "
+            f"({index.get('source', '')})."
+        )
+    return lines
 
 
 def render(docs: list[ResultsDocument], env: jinja2.Environment) -> str:
