@@ -136,6 +136,13 @@ def test_shared_context_equals_one_request_at_a_time(gguf: Path, model: Any) -> 
         (want,) = fresh.loglikelihood([LoglikelihoodRequest(ctx, cont)])
         assert got.logprob == pytest.approx(want.logprob, abs=1e-4)
         assert got.is_greedy == want.is_greedy
+        # and the plain token path on a cold cache: the whole string, scored after the context's tokens
+        whole = (
+            fresh.tokenize(ctx + cont) if ctx else [fresh.prefix_token, *fresh.tokenize(cont, add_bos=False)]
+        )
+        n_ctx_toks = len(fresh.tokenize(ctx)) if ctx else 1
+        lp, greedy = LlamaCppModel(gguf, n_ctx=512).token_logprobs(whole, n_ctx_toks)
+        assert got.logprob == pytest.approx(sum(lp), abs=1e-4) and got.is_greedy == all(greedy)
     assert batched[0].is_greedy and not batched[4].is_greedy
     assert batched[0].logprob > batched[4].logprob
 
