@@ -85,3 +85,6 @@ def tokenizers(
         f"{len(toks)} tokenizers x {len(audit.plans)} languages (reference {ref}); "
         f"results: {path} (table: {path.parent / ROWS_CSV})"
     )
+    if doc.notes:
+        typer.echo(f"{len(doc.notes)} notes (partial translations, missing languages) in results.json")
+    typer.echo(f"to render a report: sovaudit report {path.parent} --out {path.parent / 'report.html'}")
