@@ -144,6 +144,13 @@ def test_gpt2_and_cl100k_files_are_the_ones_tiktoken_pins() -> None:
     assert tok("cl100k_base").digest == "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
 
 
+def test_r50k_base_is_an_alias_of_gpt2() -> None:
+    alias = load_tokenizer("r50k_base")
+    assert alias.name == "gpt2" and alias.digest == tok("gpt2").digest
+    assert alias.encode("Watu wote wamezaliwa huru") == tok("gpt2").encode("Watu wote wamezaliwa huru")
+    assert "r50k_base" not in bundled_names()  # the default audit does not run it twice
+
+
 @pytest.mark.slow
 def test_quicktok_o200k_is_openai_o200k_base() -> None:
     spec = get_spec("o200k_base")

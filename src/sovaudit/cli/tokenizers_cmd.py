@@ -10,9 +10,9 @@ import typer
 from .app import app
 
 TOKENIZER_HELP = (
-    "Bundled name (gpt2, cl100k_base, o200k_base, llama2, llama3, llama4, mistral_v1, mistral_v3, tekken, "
-    "gemma3, qwen3, deepseek_v3, whisper, bytes, chars) or a path to a tokenizer.json (or its folder), a "
-    "SentencePiece .model or a .tiktoken file. Repeatable; default: all bundled."
+    "Bundled name (gpt2 = r50k_base, cl100k_base, o200k_base, llama2, llama3, llama4, mistral_v1, "
+    "mistral_v3, tekken, gemma3, qwen3, deepseek_v3, whisper, bytes, chars) or a path to a tokenizer.json "
+    "(or its folder), a SentencePiece .model or a .tiktoken file. Repeatable; default: all bundled."
 )
 
 

@@ -40,6 +40,7 @@ class Registry(BaseModel):
     default_pattern: str
     tokenizers: list[TokenizerSpec]
     alternates: list[TokenizerSpec] = []
+    aliases: dict[str, str] = {}  # another name -> the bundled name (r50k_base -> gpt2)
 
 
 @cache
@@ -60,7 +61,8 @@ def alternate_names() -> list[str]:
 
 
 def get_spec(name: str) -> TokenizerSpec:
-    """The table entry for a bundled (or alternate) tokenizer name."""
+    """The table entry for a bundled (or alternate) tokenizer name, or an alias of one (``r50k_base``)."""
+    name = registry().aliases.get(name, name)
     for spec in [*registry().tokenizers, *registry().alternates]:
         if spec.name == name:
             return spec
@@ -86,7 +88,7 @@ def load_tokenizer(name_or_path: str, pattern: str | None = None, store: Any = N
     with ``pattern`` (a name from the table or a regex; default cl100k's). ``store`` is an ``AssetStore``
     (default: the user's cache), used to install bundled assets on first use.
     """
-    known = {t.name for t in [*registry().tokenizers, *registry().alternates]}
+    known = {t.name for t in [*registry().tokenizers, *registry().alternates]} | set(registry().aliases)
     if name_or_path in known:
         return _load_bundled(get_spec(name_or_path), store)
     path = Path(name_or_path).expanduser()
