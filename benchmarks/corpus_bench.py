@@ -241,16 +241,27 @@ def print_scale(r: dict[str, Any], mb: float) -> None:
 
 
 def peak_rss_mb(root: Path, lid: str, out: Path) -> float:
+    """Peak resident memory of a fresh process auditing ``root``.
+
+    Read from the child's own ``VmHWM`` (Linux): ``ru_maxrss`` of a child also counts the memory it had
+    between fork and exec, i.e. the size of this (parent) process, which grows as the benchmark runs.
+    """
     code = (
-        "import sys; from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit; "
+        "import sys, resource; from pathlib import Path; "
+        "from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit; "
         "run_corpus_audit(CorpusSpec(paths=(sys.argv[1],), out=sys.argv[2], lid=sys.argv[3],"
-        " shard_bytes=8 << 20))"
+        " shard_bytes=8 << 20)); "
+        "st = Path('/proc/self/status'); "
+        "hwm = [int(x.split()[1]) for x in st.read_text().splitlines() if x.startswith('VmHWM:')] "
+        "if st.exists() else []; "
+        "print(hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(out), lid])
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"audit subprocess failed ({status})")
-    return usage.ru_maxrss / 1024
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(root), str(out), lid], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"audit subprocess failed: {done.stderr[-500:]}")
+    return int(done.stdout.split()[-1]) / 1024
 
 
 def main() -> None:
