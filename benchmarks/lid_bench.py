@@ -23,6 +23,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from sovaudit.audits.corpus.lid import BUILTIN, get_detector, normalise_label
 from sovaudit.errors import SovauditError
@@ -56,7 +57,7 @@ class _Paragraphs(html.parser.HTMLParser):
 def udhr_paragraphs(min_chars: int = 0) -> dict[str, list[str]]:
     """``{bcp47 tag: [paragraph, ...]}`` for every UDHR declaration (first file per tag)."""
     try:
-        from sovaudit.corpora import load_corpus  # type: ignore[attr-defined]
+        from sovaudit.corpora import load_corpus
 
         corpus = load_corpus("udhr")
         out: dict[str, list[str]] = {}
@@ -111,7 +112,7 @@ def main() -> None:
     dets = {n: get_detector(n) for n in names}
     claims = {n: {iso3(lab) for lab in d.labels()} & set(truth) for n, d in dets.items()}
     common = set.intersection(*claims.values()) if claims else set()
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for n, det in dets.items():
         per_lang = {}
         for lang in sorted(claims[n]):
