@@ -139,14 +139,15 @@ _table: np.ndarray | None = None  # code point -> script id, filled on first sig
 
 def _script_ids(cps: np.ndarray) -> np.ndarray:
     global _table
-    if _table is None:
-        _table = np.full(0x110000, _UNSEEN, dtype=np.uint8)
-    ids = _table[cps]
+    table = _table
+    if table is None:
+        table = _table = np.full(0x110000, _UNSEEN, dtype=np.uint8)
+    ids = table[cps]
     unseen = ids == _UNSEEN
     if unseen.any():
         for cp in np.unique(cps[unseen]).tolist():
-            _table[cp] = _SCRIPT_ID[_cache[chr(cp)]]
-        ids = _table[cps]
+            table[cp] = _SCRIPT_ID[_cache[chr(cp)]]
+        ids = table[cps]
     return ids
 
 
