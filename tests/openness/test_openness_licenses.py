@@ -110,3 +110,58 @@ def test_text_that_is_no_license_is_unknown(db_dir):
     )
     info = identify_text(text, db_dir=db_dir)
     assert info.status == "unknown" and not info.mof_open
+
+
+BSD_2_BULLETS = """Copyright (c) 2013-2026, Example Person
+All rights reserved.
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+* Redistributions of source code must retain the above copyright notice, this
+  list of conditions and the following disclaimer.
+
+* Redistributions in binary form must reproduce the above copyright notice,
+  this list of conditions and the following disclaimer in the documentation
+  and/or other materials provided with the distribution.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE
+LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR
+CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF
+SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS
+INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN
+CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE)
+ARISING IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE
+POSSIBILITY OF SUCH DAMAGE.
+"""
+
+
+def _spdx_text(db_dir, lid):
+    from sovaudit.audits.openness.licenses import _text_matcher
+
+    return _text_matcher(str(db_dir))[1].get_search_text(lid)
+
+
+def test_apache_without_its_appendix_is_apache_not_pixar(db_dir):
+    # licenseid ranks Pixar (a modified Apache-2.0, not OSI-approved) first for an Apache-2.0 text that
+    # leaves out the optional appendix; the word-for-word check must give Apache-2.0
+    full = _spdx_text(db_dir, "Apache-2.0")
+    text = full[: full.find("end of terms and conditions") + len("end of terms and conditions")]
+    info = identify_text(text, db_dir=db_dir)
+    assert info.id == "Apache-2.0" and info.osi_approved
+
+
+def test_bsd_2_clause_with_bullets_is_not_a_variant(db_dir):
+    # licenseid ranks BSD-2-Clause-pos-unchanged (not OSI-approved) first for this standard text
+    info = identify_text(BSD_2_BULLETS, db_dir=db_dir)
+    assert info.id == "BSD-2-Clause" and info.osi_approved
+
+
+def test_a_license_plus_other_terms_is_unknown(db_dir):
+    # an open license text followed by use restrictions is not that license: never guessed as open
+    extra = " ".join(["You shall not use the model to harm anyone or for any military purpose."] * 30)
+    info = identify_text(MIT_TEXT + "\n\nAdditional use restrictions.\n" + extra, db_dir=db_dir)
+    assert info.status == "unknown" and not info.osi_approved

