@@ -14,7 +14,9 @@ against a plain one-request-at-a-time forward pass):
   3,317-token text are 3.5 GB in fp32).
 - **Rolling windows are packed.** ``rolling`` texts are cut into lm-eval's rolling windows (see
   :func:`rolling_windows`), sorted by length and batched right-padded with no attention mask: under a
-  causal mask, padding after the last real token cannot change any real position.
+  causal mask, padding after the last real token cannot change any real position. A batch stops growing
+  where padding would exceed ``max_pad_ratio`` of its real tokens (1.1 on CPU, where batching gains
+  little; 1.5 on GPU).
 - **Batch sizes come from a memory budget**, never from probing (see :func:`rows_per_batch`).
 
 Conventions (those of lm-evaluation-harness ``HFLM``; see :mod:`sovaudit.models.hf` for tokenisation):
@@ -42,6 +44,7 @@ class EngineLimits:
     batch_bytes: int
     logits_bytes: int
     max_batch_tokens: int = 16384
+    max_pad_ratio: float = 1.1  # rolling batches: padded tokens / real tokens at most this
 
 
 def default_limits(device: torch.device) -> EngineLimits:
@@ -50,7 +53,10 @@ def default_limits(device: torch.device) -> EngineLimits:
         free, _total = torch.cuda.mem_get_info(device)
         budget = int(free * 0.4)
         return EngineLimits(
-            batch_bytes=budget, logits_bytes=max(budget // 4, 1 << 26), max_batch_tokens=1 << 17
+            batch_bytes=budget,
+            logits_bytes=max(budget // 4, 1 << 26),
+            max_batch_tokens=1 << 17,
+            max_pad_ratio=1.5,
         )
     avail = _available_ram()
     budget = int(min(avail * 0.25, 2 << 30))
@@ -148,15 +154,41 @@ class Engine:
 
     # -- projection ------------------------------------------------------------------------------
     def _score_rows(self, hidden: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """log p(target) and argmax == target for each hidden row, in chunks of the logits budget."""
+        """log p(target) and argmax == target for each hidden row, in chunks of the logits budget.
+
+        For fp32 ``nn.Linear`` heads the logits of a chunk go into one reused buffer and the log-softmax of
+        the target is ``logit - (max + log sum exp(logits - max))``, computed in place: no full-vocabulary
+        tensor is allocated per chunk (page faults on 262,144-wide rows cost as much as the arithmetic).
+        """
         logps, greedy = [], []
         step = self._logit_rows()
+        weight = self.lm_head.weight
+        fast = (
+            self.logit_transform is None
+            and isinstance(self.lm_head, torch.nn.Linear)
+            and weight.dtype == torch.float32
+        )
+        buf = torch.empty(
+            (min(step, hidden.shape[0]), weight.shape[0]), dtype=weight.dtype, device=weight.device
+        )
         for i in range(0, hidden.shape[0], step):
-            logits = self.lm_head(hidden[i : i + step])
+            h = hidden[i : i + step]
+            tgt = targets[i : i + step].to(weight.device)
+            if fast:
+                logits = buf[: h.shape[0]]
+                torch.matmul(h, weight.t(), out=logits)
+                if self.lm_head.bias is not None:
+                    logits.add_(self.lm_head.bias)
+                target_logit = logits.gather(1, tgt[:, None])[:, 0]
+                top, arg = logits.max(dim=-1)
+                lse = top + logits.sub_(top[:, None]).exp_().sum(dim=-1).log()
+                logps.append((target_logit - lse).double().cpu())
+                greedy.append((arg == tgt).cpu())
+                continue
+            logits = self.lm_head(h)
             if self.logit_transform is not None:
                 logits = self.logit_transform(logits)
             logits = logits.float()
-            tgt = targets[i : i + step].to(logits.device)
             lsm = torch.log_softmax(logits, dim=-1)
             logps.append(lsm.gather(1, tgt[:, None])[:, 0].double().cpu())
             greedy.append((logits.argmax(dim=-1) == tgt).cpu())
@@ -266,9 +298,15 @@ class Engine:
         with torch.inference_mode():
             while start < len(order):
                 rows = self.rows_per_batch(len(seqs[order[start]]))
-                chunk = order[start : start + rows]
+                width = len(seqs[order[start]])
+                chunk, real = [order[start]], width
+                while start + len(chunk) < len(order) and len(chunk) < rows:
+                    nxt = len(seqs[order[start + len(chunk)]])
+                    if width * (len(chunk) + 1) > self.limits.max_pad_ratio * (real + nxt):
+                        break  # padding would waste more than the budget allows
+                    chunk.append(order[start + len(chunk)])
+                    real += nxt
                 start += len(chunk)
-                width = len(seqs[chunk[0]])
                 ids = torch.zeros((len(chunk), width), dtype=torch.long)
                 for r, k in enumerate(chunk):
                     ids[r, : len(seqs[k])] = torch.tensor(seqs[k])
