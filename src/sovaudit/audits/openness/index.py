@@ -134,7 +134,7 @@ def derive(
             rating, why = "partial", f"{present[0].name} released under restrictive or unclear terms {terms}"
         elif key == "opencode" and (other := _open_code(comps)):
             # "Some source code is open" (projects/readme.md, Source code: partial)
-            rating, why = "partial", f"no training code, but {other} is open source"
+            rating, why = "partial", f"no training code, but some code is open source: {other}"
         else:
             rating, why = "closed", f"{' / '.join(sources)}: not released (or not declared)"
         params.append(_param(key, rating, "derived from MOF", why))
