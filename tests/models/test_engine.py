@@ -162,3 +162,18 @@ def test_rolling_windows_match_lm_eval_when_installed() -> None:
     for max_len in (1, 5, 16, 64):
         theirs = [utils.make_disjoint_window(w) for w in utils.get_rolling_token_windows(toks, 0, max_len, 1)]
         assert rolling_windows(toks, 0, max_len, 1) == [(list(a), list(b)) for a, b in theirs]
+
+
+def test_projection_is_bit_identical_to_log_softmax(tiny_gemma: Path) -> None:
+    """The reused-buffer projection computes exactly torch.log_softmax(lm_head(h)) at the scored rows."""
+    m = HFModel(tiny_gemma, options=HFOptions(device="cpu", limits=EngineLimits(10**8, 3 * 4 * 400 * 7)))
+    assert m.engine._logit_rows() == 7  # several chunks, the last one partial
+    torch.manual_seed(1)
+    hidden = torch.randn(30, m.model.config.hidden_size)
+    targets = torch.randint(0, m.engine.vocab, (30,))
+    logp, greedy = m.engine._score_rows(hidden, targets)
+    with torch.no_grad():
+        logits = m.model.lm_head(hidden)
+    want = torch.log_softmax(logits, dim=-1).gather(1, targets[:, None])[:, 0].double()
+    assert torch.equal(logp, want)
+    assert torch.equal(greedy, logits.argmax(-1) == targets)

@@ -153,6 +153,7 @@ class Engine:
         return max(1, self.limits.logits_bytes // (self.vocab * 4 * 3))
 
     # -- projection ------------------------------------------------------------------------------
+    @torch.inference_mode()
     def _score_rows(self, hidden: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """log p(target) and argmax == target for each hidden row, in chunks of the logits budget.
 
