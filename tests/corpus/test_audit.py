@@ -111,3 +111,36 @@ def test_cli_bad_input_one_line(known_corpus, tmp_path: Path, capsys, args: list
 def test_cli_missing_path(tmp_path: Path, capsys) -> None:
     assert main(["corpus", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_corrupt_and_garbage_compressed_files_are_counted_and_skipped(tmp_path: Path, capsys) -> None:
+    """Corrupt deflate data in the first line, and files that are not gzip/zstd at all: counted, not a crash.
+
+    (A gzip whose first block is corrupt once crashed the planner's text-field check with zlib.error.)
+    """
+    import gzip
+
+    import zstandard
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    good = "".join(
+        json.dumps({"text": f"Everyone has the right to life and liberty {i}."}) + "\n" for i in range(50)
+    )
+    (corpus / "good.jsonl").write_text(good, encoding="utf-8")
+    data = gzip.compress(good.encode() * 40)
+    (corpus / "corrupt.jsonl.gz").write_bytes(data[:60] + bytes(50) + data[110:])
+    (corpus / "garbage.jsonl.gz").write_bytes(b"not gzip at all\n" * 10)
+    (corpus / "garbage.jsonl.zst").write_bytes(b"not zstd at all\n" * 10)
+    zst = zstandard.ZstdCompressor().compress(good.encode() * 40)
+    (corpus / "cut.jsonl.zst").write_bytes(zst[: len(zst) // 2])
+    rc = main(["corpus", str(corpus), "--out", str(tmp_path / "o")])
+    assert rc == 0, capsys.readouterr().err
+    doc = load_results(tmp_path / "o")
+    assert doc.summary["read"]["skipped_files"] == 4 and doc.summary["documents"] == 50
+    assert sorted(Path(p).name for p in doc.summary["problems"]) == [
+        "corrupt.jsonl.gz",
+        "cut.jsonl.zst",
+        "garbage.jsonl.gz",
+        "garbage.jsonl.zst",
+    ]

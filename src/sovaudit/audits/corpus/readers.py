@@ -193,8 +193,8 @@ def _check_jsonl_field(path: Path, comp: str, field: str) -> None:
             else:
                 return
         rec = json.loads(line)
-    except (ValueError, OSError, EOFError, TruncatedInput):
-        return  # counted while reading
+    except (ValueError, OSError, EOFError, zlib.error, TruncatedInput):
+        return  # corrupt or truncated: counted and skipped when its shard is read
     if isinstance(rec, dict) and field not in rec:
         raise _no_field(path, field, list(rec))
 
