@@ -76,3 +76,71 @@ def test_ray_address_that_does_not_answer(tmp_path: Path, capsys: pytest.Capture
     assert rc == 2 and "no Ray cluster answers at 127.0.0.1" in err and len(err.strip().splitlines()) == 1
     assert time.monotonic() - t0 < 10
     assert not (tmp_path / "o" / "results.json").exists()
+
+
+class _Listener:
+    """A TCP server on 127.0.0.1 that accepts connections and either stays silent or answers HTTP/1.1."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.reply = reply
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            if self.reply is not None:
+                conn.recv(1024)
+                conn.sendall(self.reply)
+
+    def close(self) -> None:
+        for c in self.conns:
+            c.close()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"])
+def test_something_that_is_not_a_ray_head_fails_fast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reply: bytes | None
+) -> None:
+    """A silent port or a web server at --address: one line within seconds (Ray alone waited minutes)."""
+    from sovaudit.executors import ray_executor
+
+    corpus = small_corpus(tmp_path / "corpus")
+    server = _Listener(reply)
+    old = ray_executor.CONNECT_TIMEOUT_S
+    ray_executor.CONNECT_TIMEOUT_S = 1.0
+    try:
+        t0 = time.monotonic()
+        argv = ["corpus", str(corpus), "--out", str(tmp_path / "o"), "--executor", "ray"]
+        rc = main([*argv, "--address", f"127.0.0.1:{server.port}"])
+    finally:
+        ray_executor.CONNECT_TIMEOUT_S = old
+        server.close()
+    err = capsys.readouterr().err
+    assert rc == 2 and "not a Ray head" in err and len(err.strip().splitlines()) == 1, err
+    assert time.monotonic() - t0 < 8
+    assert not (tmp_path / "o" / "results.json").exists()
+
+
+def test_probe_accepts_a_real_ray_head() -> None:
+    """The HTTP/2 probe passes on a real Ray GCS (so it never turns a working cluster away)."""
+    from sovaudit.executors.ray_executor import probe_address
+
+    ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR")
+    try:
+        gcs = ray.get_runtime_context().gcs_address
+        probe_address(gcs, timeout=5.0)
+        probe_address(f"ray://{gcs}", timeout=5.0)
+    finally:
+        ray.shutdown()

@@ -2,15 +2,19 @@
 
 Without an address, a private local Ray instance with ``workers`` CPUs is started for the run and shut
 down after it. With an address (``host:port`` of a head node started with ``ray start --head``, or
-``auto``), the head is probed first with a short TCP timeout so that a cluster that does not answer gives
-one clear error instead of a long hang. Finished units are returned to the driver, which saves them, so an
-error half-way (a lost node, Ctrl-C) never loses the units already finished.
+``auto``), the head is probed first (TCP connect, then the HTTP/2 handshake every gRPC server answers, each
+within 5 s) so that a closed port, a silent one or another service gives one clear error instead of Ray's
+minutes of retries; Ray's own connection attempts are then capped at 5. Finished units are returned to
+the driver, which saves them, so an error half-way (a lost node, Ctrl-C)
+never loses the units already finished.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -18,26 +22,70 @@ from ..errors import SovauditError, require
 from .base import UnitFn
 
 CONNECT_TIMEOUT_S = 5.0
+GCS_WAIT_ENV = "RAY_gcs_server_port_wait_time_s"  # Ray's connect attempts (~1 s each); default ~20
 
 
-def probe_address(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
-    """Raise a :class:`SovauditError` unless something listens at ``address`` (``[ray://]host:port``)."""
+@contextlib.contextmanager
+def _bounded_connect() -> Iterator[None]:
+    """Joining a cluster: at most ``CONNECT_TIMEOUT_S`` attempts, Ray's per-attempt warnings kept off stderr.
+
+    Something that accepts TCP at ``--address`` but is not a Ray head (a dashboard port, a proxy) passes the
+    socket probe; Ray then retries for ~20 s and writes a warning line per attempt from C++ (fd 2). The
+    error raised afterwards is the one line the user sees.
+    """
+    old = os.environ.get(GCS_WAIT_ENV)
+    if old is None:
+        os.environ[GCS_WAIT_ENV] = str(int(CONNECT_TIMEOUT_S))
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+        if old is None:
+            os.environ.pop(GCS_WAIT_ENV, None)
+
+
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"  # + SETTINGS
+
+
+def probe_address(address: str, timeout: float | None = None) -> None:
+    """Raise a :class:`SovauditError` unless a Ray head answers at ``address`` (``[ray://]host:port``).
+
+    A Ray head's GCS (and its client server) speak gRPC: sent the HTTP/2 client preface, they answer with a
+    SETTINGS frame. A closed port, a silent one or another service (a dashboard, a web server) fails here
+    within ``timeout`` seconds; otherwise Ray itself may wait minutes before it gives up.
+    """
     if address in ("auto", "local"):
         return
+    timeout = CONNECT_TIMEOUT_S if timeout is None else timeout
     hostport = address.split("://", 1)[-1]
     host, _, port = hostport.rpartition(":")
     if not host or not port.isdigit():
         raise SovauditError(
             f"Ray address '{address}' is not host:port", "pass --address HOST:PORT of the Ray head"
         )
+    fix = "start one with `ray start --head`, check --address, or run without --address for a local Ray"
     try:
-        with socket.create_connection((host, int(port)), timeout=timeout):
-            return
+        with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            sock.sendall(_H2_PREFACE)
+            head = b""
+            while len(head) < 9 and (chunk := sock.recv(9 - len(head))):
+                head += chunk
+    except TimeoutError:
+        head = b""
     except OSError as exc:
+        raise SovauditError(f"no Ray cluster answers at {address} ({exc.strerror or exc})", fix) from exc
+    if len(head) < 9 or head[3] != 0x04:  # not an HTTP/2 SETTINGS frame: not a gRPC server
         raise SovauditError(
-            f"no Ray cluster answers at {address} ({exc.strerror or exc})",
-            "start one with `ray start --head`, check --address, or run without --address for a local Ray",
-        ) from exc
+            f"no Ray cluster answers at {address} (something listens there, but not a Ray head)",
+            "pass the head's GCS port (6379 by default; not the dashboard's 8265), or run without --address",
+        )
 
 
 class RayExecutor:
@@ -63,14 +111,16 @@ class RayExecutor:
         }
         try:
             if self.address:
-                ray.init(address=self.address, **kwargs)
+                with _bounded_connect():
+                    ray.init(address=self.address, **kwargs)
             else:
                 ray.init(num_cpus=self.workers, **kwargs)  # None: all CPUs of this machine
         except (ConnectionError, TimeoutError, RuntimeError, ValueError) as exc:
             where = self.address or "a local Ray instance"
-            raise SovauditError(
-                f"cannot start Ray at {where}: {exc}", "check the Ray installation and --address"
-            ) from exc
+            fix = "check the Ray installation and --address"
+            if self.address:
+                fix += " (a cluster with token authentication also needs RAY_AUTH_TOKEN set here)"
+            raise SovauditError(f"cannot start Ray at {where}: {exc}", fix) from exc
         return True
 
     def run(self, fn: UnitFn, payloads: Sequence[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
