@@ -96,6 +96,30 @@ def test_non_utf8_and_capped_lines_are_counted(tmp_path: Path) -> None:
     assert read["replacement_chars"] == 1  # the lone \xe9, not the real U+FFFD
     assert read["capped_lines"] == 1
     assert docs[0][0] == "caf\ufffd ok" and docs[0][1] == "x" * 1000 and docs[0][2] == "short line"
+    assert read["capped_bytes"] == 4001  # the 4,000 x beyond the cap and the newline
+
+
+def test_a_cap_inside_a_character_cuts_before_it_and_counts_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_bytes("ж".encode() * 1000 + b"\nend\n")  # 2,000 bytes; a cap of 999 falls inside a character
+    docs, read = read_all([path], cap=999)
+    assert docs == [["ж" * 499, "end"]]
+    assert read["replacement_chars"] == 0 and read["capped_lines"] == 1 and read["capped_bytes"] == 1003
+
+
+@pytest.mark.parametrize("name", ["c.parquet", "c.arrow"])
+def test_a_huge_table_value_is_capped_and_counted(tmp_path: Path, name: str) -> None:
+    table = pa.table({"text": ["short one", "é" * 3000]})
+    if name.endswith(".parquet"):
+        pq.write_table(table, tmp_path / name)
+    else:
+        with pa.OSFile(str(tmp_path / name), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as w:
+            w.write_table(table)
+    docs, read = read_all([tmp_path / name], cap=1001)
+    assert docs == [["short one"], ["é" * 500]]
+    assert (
+        read["capped_lines"] == 1 and read["capped_bytes"] == 6000 - 1001 and read["replacement_chars"] == 0
+    )
 
 
 def test_jsonl_bad_records_counted(tmp_path: Path) -> None:
@@ -106,6 +130,7 @@ def test_jsonl_bad_records_counted(tmp_path: Path) -> None:
     docs, read = read_all([path], cap=1000)
     assert docs == [["good"]]
     assert read["bad_records"] == 3 and read["missing_field"] == 1 and read["capped_lines"] == 1
+    assert read["capped_bytes"] == 3000 + len(b'{"text": ""}\n')  # the whole record: it cannot be parsed
 
 
 def test_missing_text_field_is_a_clear_error(tmp_path: Path) -> None:

@@ -113,6 +113,12 @@ def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:
     summary["shards"] = {"total": stats.total, "computed": stats.computed, "skipped_finished": stats.skipped}
     summary["files"] = len(files)
     notes = [f"skipped {path}: {why}" for path, why in total.problems.items()]
+    read = summary["read"]
+    if read["capped_lines"]:
+        notes.append(
+            f"{read['capped_lines']} lines or records longer than the cap of {spec.max_line_bytes} bytes: "
+            f"{read.get('capped_bytes', 0)} bytes beyond it not counted"
+        )
     if summary["read"]["replacement_chars"]:
         notes.append(f"{summary['read']['replacement_chars']} invalid UTF-8 sequences replaced by U+FFFD")
     doc = ResultsDocument(

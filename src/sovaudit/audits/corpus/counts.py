@@ -95,7 +95,8 @@ READ_FIELDS = (
     "empty_documents",  # documents with no text (counted, not identified)
     "paragraphs",  # paragraphs identified
     "bytes",  # UTF-8 bytes of identified paragraphs
-    "capped_lines",  # lines longer than the cap: identified on their first part, all bytes counted
+    "capped_lines",  # lines/records/values longer than the cap (--max-line-mb)
+    "capped_bytes",  # their bytes beyond the cap, counted nowhere else (a JSONL record: all, it cannot parse)
     "replacement_chars",  # U+FFFD inserted while decoding bytes that are not UTF-8
     "bad_records",  # JSON lines that do not parse, or records whose text field is not a string
     "missing_field",  # records without the text field

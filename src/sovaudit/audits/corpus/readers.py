@@ -10,6 +10,10 @@ cut into byte ranges (a range owns the lines that *start* inside it; a blank-lin
 document that straddles a cut counts as two documents); parquet files are cut at row-group boundaries;
 compressed and ``.arrow`` files are one shard each. Memory stays constant: one line, one record batch or
 one (capped) document at a time.
+
+The cap (``--max-line-mb``): a longer ``.txt`` line, or parquet/arrow text value, is identified and counted
+on its first ``cap`` bytes (cut at a character boundary); a longer JSONL record cannot be parsed and is
+skipped as a bad record. Each is counted in ``capped_lines``, the bytes not counted in ``capped_bytes``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 
 from ...errors import SovauditError, require
 from ...signature import short_hash
-from .streams import TruncatedInput, decode, open_binary, read_lines
+from .streams import TruncatedInput, decode, open_binary, read_lines, trim_partial_utf8
 
 SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".parquet", ".arrow")
 COMPRESSIONS = ("", ".gz", ".zst")
@@ -224,9 +228,9 @@ def iter_documents(shard: Shard, text_field: str, cap: int, read: dict[str, int]
         elif shard.fmt == "jsonl":
             yield from _jsonl_documents(path, shard, text_field, cap, read)
         elif shard.fmt == "parquet":
-            yield from _table_documents(_parquet_batches(path, shard, text_field), text_field, read)
+            yield from _table_documents(_parquet_batches(path, shard, text_field), text_field, cap, read)
         else:
-            yield from _table_documents(_arrow_batches(path), text_field, read)
+            yield from _table_documents(_arrow_batches(path), text_field, cap, read)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise TruncatedInput(f"{type(exc).__name__}: {exc}") from exc
     except OSError as exc:
@@ -237,7 +241,9 @@ def iter_documents(shard: Shard, text_field: str, cap: int, read: dict[str, int]
 def _txt_documents(path: Path, shard: Shard, cap: int, read: dict[str, int]) -> Iterator[Document]:
     with open_binary(path, shard.compression) as f:
         doc: Document = []
-        for line, _full in read_lines(f, shard.start, shard.end, cap, read):
+        for line, full in read_lines(f, shard.start, shard.end, cap, read):
+            if full > len(line):
+                read["capped_bytes"] += full - len(line)  # identified and counted on its first cap bytes
             text = decode(line, read).strip()
             if text:
                 doc.append(text)
@@ -258,6 +264,7 @@ def _jsonl_documents(
         for line, full in read_lines(f, shard.start, shard.end, cap, read):
             if full > len(line):
                 read["bad_records"] += 1  # a record over the cap cannot be parsed: counted, skipped
+                read["capped_bytes"] += full
                 continue
             if line.isspace():
                 continue
@@ -303,7 +310,9 @@ def _arrow_batches(path: Path) -> Iterator[Any]:
         yield from reader
 
 
-def _table_documents(batches: Iterator[Any], field: str, read: dict[str, int]) -> Iterator[Document]:
+def _table_documents(
+    batches: Iterator[Any], field: str, cap: int, read: dict[str, int]
+) -> Iterator[Document]:
     pa: Any = require("pyarrow", "corpus")
     try:
         for batch in batches:
@@ -317,6 +326,10 @@ def _table_documents(batches: Iterator[Any], field: str, read: dict[str, int]) -
                 elif not isinstance(value, str):
                     read["bad_records"] += 1
                 else:
+                    if len(value) * 4 > cap and len(encoded := value.encode("utf-8")) > cap:
+                        read["capped_lines"] += 1  # a huge cell: cut like a huge line
+                        read["capped_bytes"] += len(encoded) - cap
+                        value = trim_partial_utf8(encoded[:cap]).decode("utf-8")
                     yield paragraphs(value)
     except (pa.ArrowInvalid, pa.ArrowIOError) as exc:
         raise TruncatedInput(f"{type(exc).__name__}: {exc}") from exc

@@ -95,8 +95,21 @@ def read_lines(
                 full += len(rest)
                 if not rest or rest.endswith(b"\n"):
                     break
+            line = trim_partial_utf8(line)  # the cut must not leave half a character (a U+FFFD)
         pos += full
         yield line, full
+
+
+def trim_partial_utf8(data: bytes) -> bytes:
+    """``data`` without an incomplete UTF-8 sequence at its end (where a cap cut a character)."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data
+        if byte >= 0xC0:  # a lead byte: keep its sequence only if it is complete
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data if need <= back else data[:-back]
+    return data
 
 
 def decode(line: bytes, read: dict[str, int]) -> str:
