@@ -168,3 +168,51 @@ def test_cld2_survives_control_characters_and_surrogates() -> None:
     det = get_detector("pycld2")
     got = det.detect(["Все люди рождаются свободными\x92 и равными в своем достоинстве.", "x\ud800y"])
     assert got[0][0] == "rus_Cyrl" and len(got) == 2  # the mojibake U+0092 no longer costs the paragraph
+
+
+@pytest.mark.parametrize("style", ["glotlid", "lid176"])
+def test_fasttext_labels_through_the_cli_match_the_country(
+    tmp_path: Path, udhr_texts: dict[str, list[str]], style: str
+) -> None:
+    """``__label__swh_Latn`` (GlotLID/OpenLID) and ``__label__sw`` (lid.176) both become swa_Latn, the code
+    CLDR gives Kenya's Swahili speakers: the row has speakers and Swahili is not listed as absent."""
+    pytest.importorskip("fasttext")
+    import json
+
+    raw = {"glotlid": ("eng_Latn", "swh_Latn"), "lid176": ("en", "sw")}[style]
+    train = tmp_path / "train.txt"
+    lines = [f"__label__{raw[0]} {p}" for p in udhr_texts["eng_Latn"]]
+    lines += [f"__label__{raw[1]} {p}" for p in udhr_texts["swa_Latn"]]
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / f"{style}.bin"
+    script = (
+        "import fasttext, sys; fasttext.train_supervised(input=sys.argv[1], epoch=30, lr=0.1, dim=16, minn=2,"
+        " maxn=4, bucket=20000, thread=1, seed=1, verbose=0).save_model(sys.argv[2])"
+    )
+    subprocess.run([sys.executable, "-c", script, str(train), str(model)], check=True, timeout=120)
+    corpus = tmp_path / "c.jsonl"
+    docs = udhr_texts["swa_Latn"][:12] + udhr_texts["eng_Latn"][:4]
+    corpus.write_text("".join(json.dumps({"body": d}) + "\n" for d in docs), encoding="utf-8")
+    out = tmp_path / "o"
+    cli = [sys.executable, "-m", "sovaudit.cli", "corpus", str(corpus), "--out", str(out)]
+    run = subprocess.run(
+        [*cli, "--lid", str(model), "--text-field", "body", "--country", "KE"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    rows = {r["language"]: r for r in result["rows"]}
+    assert set(rows) == {"swa_Latn", "eng_Latn"}
+    assert rows["swa_Latn"]["documents"] == 12 and rows["swa_Latn"]["speakers"] > 30_000_000
+    assert rows["swa_Latn"]["representation_ratio"] == pytest.approx(
+        rows["swa_Latn"]["share"] / rows["swa_Latn"]["speaker_share"]
+    )
+    absent = {a["language"] for a in result["summary"]["absent_languages"]}
+    assert "kik_Latn" in absent and not any(a.startswith(("swa", "swh", "eng")) for a in absent)
+
+
+def test_a_missing_model_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SovauditError, match=r"fastText model file .* does not exist"):
+        get_detector(str(tmp_path / "lid.176.bin"))

@@ -306,6 +306,11 @@ def get_detector(spec: str) -> Detector:
         det = HeliportDetector()
     elif Path(spec).is_file():
         det = FastTextDetector(spec)
+    elif "/" in spec or "\\" in spec or spec.endswith((".bin", ".ftz")):
+        raise SovauditError(
+            f"fastText model file {spec} does not exist",
+            f"check the path given to --lid, or use a built-in detector ({', '.join(BUILTIN)})",
+        )
     else:
         raise SovauditError(
             f"unknown language identifier '{spec}'",
