@@ -103,17 +103,26 @@ def test_rolling_equals_naive(model: HFModel, context_len: int | None) -> None:
     assert len(model.encode(TEXTS[3], specials=False)) > 2 * model.max_length  # really windowed
 
 
-def test_tiny_memory_budget_gives_the_same_numbers(tiny_gemma: Path) -> None:
-    """Many small batches and one-row logit chunks change nothing."""
+@pytest.mark.parametrize(
+    "limits",
+    [
+        EngineLimits(1, 1, max_batch_tokens=1),  # one row per batch, one row per logits chunk
+        EngineLimits(10**9, 10**8, prefill_chunk=5, max_pad_ratio=3.0),  # padded rows, prefill in chunks
+        EngineLimits(1, 1, max_batch_tokens=1, prefill_chunk=3),  # chunks shorter than the sliding window
+    ],
+)
+def test_budgets_and_chunking_give_the_same_numbers(tiny_gemma: Path, limits: EngineLimits) -> None:
+    """Batch sizes, logit chunks and chunked prefill (across sliding-window layers) change nothing."""
     big = HFModel(tiny_gemma, options=HFOptions(device="cpu"))
-    small = HFModel(
-        tiny_gemma, options=HFOptions(device="cpu", limits=EngineLimits(1, 1, max_batch_tokens=1))
-    )
-    assert small.engine.rows_per_batch(40) == 1 and small.engine._logit_rows() == 1
+    small = HFModel(tiny_gemma, options=HFOptions(device="cpu", limits=limits))
     for a, b in zip(big.loglikelihood(REQUESTS), small.loglikelihood(REQUESTS), strict=True):
         assert abs(a.logprob - b.logprob) <= 1e-5 and a.is_greedy == b.is_greedy
     for a2, b2 in zip(big.loglikelihood_rolling(TEXTS), small.loglikelihood_rolling(TEXTS), strict=True):
         assert abs(a2.logprob - b2.logprob) <= 1e-4 and a2.n_tokens == b2.n_tokens
+    for text in TEXTS:  # and both equal the plain forward pass
+        want, n = naive_rolling(small, text, small.rolling_context)
+        (got,) = small.loglikelihood_rolling([text])
+        assert abs(got.logprob - want) <= TOL * max(1, n / 50)
 
 
 def test_rows_per_batch_from_budget(tiny_gemma: Path) -> None:

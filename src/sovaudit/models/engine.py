@@ -45,6 +45,7 @@ class EngineLimits:
     logits_bytes: int
     max_batch_tokens: int = 16384
     max_pad_ratio: float = 1.1  # rolling batches: padded tokens / real tokens at most this
+    prefill_chunk: int = 512  # rows longer than twice this run in chunks with a KV cache (0: never)
 
 
 def default_limits(device: torch.device) -> EngineLimits:
@@ -288,6 +289,30 @@ class Engine:
         return [(i, (float(logp[a:z].sum()), bool(greedy[a:z].all()))) for i, a, z in spans]
 
     # -- rolling -----------------------------------------------------------------------------------
+    def _hidden(self, ids: torch.Tensor) -> torch.Tensor:
+        """Decoder hidden states of right-padded rows; long rows in chunks of ``prefill_chunk`` tokens.
+
+        Chunked prefill with a KV cache computes only the causal half of full attention and, for
+        sliding-window layers, only the window (a single pass over a 3,317-token text attends over the
+        whole masked square in every layer).
+        """
+        step = self.limits.prefill_chunk
+        if not step or ids.shape[1] <= 2 * step:
+            return self.decoder(input_ids=ids, use_cache=False).last_hidden_state
+        from transformers import DynamicCache
+
+        cache = DynamicCache(config=self.model.config)
+        parts = []
+        for s in range(0, ids.shape[1], step):
+            piece = ids[:, s : s + step]
+            pos = torch.arange(s, s + piece.shape[1], device=ids.device)[None].expand(ids.shape[0], -1)
+            parts.append(
+                self.decoder(
+                    input_ids=piece, position_ids=pos, use_cache=True, **{self._cache_kw: cache}
+                ).last_hidden_state
+            )
+        return torch.cat(parts, dim=1)
+
     def score_windows(self, windows: Sequence[TokenPair]) -> list[tuple[float, bool]]:
         """Score disjoint ``(context, predicted)`` windows: input = ``(context + predicted)[:-1]``.
 
@@ -312,7 +337,7 @@ class Engine:
                 ids = torch.zeros((len(chunk), width), dtype=torch.long)
                 for r, k in enumerate(chunk):
                     ids[r, : len(seqs[k])] = torch.tensor(seqs[k])
-                hidden = self.decoder(input_ids=ids.to(self.device), use_cache=False).last_hidden_state
+                hidden = self._hidden(ids.to(self.device))
                 sel: list[torch.Tensor] = []
                 targets: list[int] = []
                 spans: list[tuple[int, int, int]] = []
