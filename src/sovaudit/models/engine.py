@@ -17,7 +17,10 @@ against a plain one-request-at-a-time forward pass):
   causal mask, padding after the last real token cannot change any real position. A batch stops growing
   where padding would exceed ``max_pad_ratio`` of its real tokens (1.1 on CPU, where batching gains
   little; 1.5 on GPU).
-- **Batch sizes come from a memory budget**, never from probing (see :func:`rows_per_batch`).
+- **Long rows run in chunks** (``prefill_chunk`` tokens, with a KV cache): attention then costs the
+  causal half of the square, and sliding-window layers (Gemma 3: 15 of 18, window 512) attend over their
+  window only; a single pass would compute (and mask) the whole square in every layer.
+- **Batch sizes come from a memory budget**, never from probing (see :meth:`Engine.rows_per_batch`).
 
 Conventions (those of lm-evaluation-harness ``HFLM``; see :mod:`sovaudit.models.hf` for tokenisation):
 a ``loglikelihood`` input is ``(context + continuation)[-(max_length + 1):][:-1]`` and the last
