@@ -105,3 +105,35 @@ def test_edited_file_changes_signature_and_reruns_only_its_shard(tmp_path: Path)
     assert second.summary["shards"] == {"total": 2, "computed": 1, "skipped_finished": 1}
     fr = next(r for r in second.rows if r["language"] == "fra_Latn")
     assert fr["paragraphs"] == 2
+
+
+def test_duplicates_across_files_formats_and_shards_with_their_definitions(tmp_path: Path) -> None:
+    """Exact: equal after stripping lines and dropping blank ones, case kept, across files and shards.
+    Near (MinHash): a one-word edit of a ~35-word document is linked; a different document is not."""
+    d = [
+        "Everyone has the right to life, liberty and security of person.\nNo one shall be held in slavery or "
+        "servitude; slavery and the slave trade shall be prohibited in all their forms again.",
+        "No one shall be subjected to torture or to cruel, inhuman or degrading treatment or punishment.\n"
+        "Everyone has the right to recognition everywhere as a person before the law.",
+        "All are equal before the law and are entitled without any discrimination to equal protection of "
+        "the law.\nEveryone has the right to an effective remedy by the competent national tribunals.",
+        "No one shall be subjected to arbitrary arrest, detention or exile.\nEveryone is entitled in full "
+        "equality to a fair and public hearing by an independent and impartial tribunal, again and again.",
+    ]
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "a.txt").write_text("\n\n".join(d) + "\n", encoding="utf-8")
+    again = [d[0], "  " + d[1].replace("\n", "\n\n   ") + " ", d[2].upper(), d[3].replace("again", "anew", 1)]
+    (root / "b.jsonl").write_text("".join(json.dumps({"text": x}) + "\n" for x in again), encoding="utf-8")
+    doc = run_corpus_audit(CorpusSpec(paths=(str(root),), out=str(tmp_path / "o"), near_dup=True))
+    (en,) = [r for r in doc.rows if r["language"] == "eng_Latn"]
+    assert (
+        en["documents"] == 8 and en["duplicate_documents"] == 2
+    )  # d0 and the re-spaced d1; not the upper case
+    assert en["near_duplicate_documents"] == 3  # ... plus the one-word edit of d3
+    s = doc.summary
+    assert s["duplicate_documents"] == 2 and s["near_duplicate_documents"] == 3
+    assert s["low_confidence_paragraphs"] == sum(
+        sum(r["confidence_hist"][:5]) for r in doc.rows if r["language"] != "und"
+    )
+    assert s["script_mismatch_paragraphs"] == 0

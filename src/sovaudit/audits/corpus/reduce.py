@@ -159,8 +159,17 @@ def build_rows(
         "undetermined_share": next((r["share"] for r in rows if r["language"] == UNDETERMINED), 0.0),
         "duplicate_documents": sum(r["duplicate_documents"] for r in rows),
         "duplicate_rate": _ratio(sum(r["duplicate_documents"] for r in rows), documents),
+        "low_confidence_paragraphs": sum(  # identified paragraphs (not und) with confidence < 0.5
+            sum(lc.confidence_hist[: HIST_BINS // 2])
+            for label, lc in total.languages.items()
+            if label != UNDETERMINED
+        ),
+        "script_mismatch_paragraphs": sum(lc.script_mismatch for lc in total.languages.values()),
         "reference": reference,
         "absent_languages": absent,
+        **(
+            {"near_duplicate_documents": sum(r["near_duplicate_documents"] for r in rows)} if near_dup else {}
+        ),
         "read": dict(total.read),
         "problems": dict(total.problems),
     }
