@@ -36,5 +36,11 @@ def test_corpus_section_renders_and_escapes(tmp_path: Path) -> None:
     assert 'id="corpus1-languages"' in html and 'id="corpus1-absent"' in html
     assert "Share of the corpus against share of speakers (Kenya (KE))" in html
     assert "Kikuyu" in html  # a Kenyan language absent from the corpus
+    # the plain verdict for the country: its languages present (with ratios), starved, absent
+    assert (
+        'id="corpus1-verdict"' in html and "languages that CLDR records for Kenya are in the corpus" in html
+    )
+    assert "Swahili (swa_Latn)" in html and "Absent: Kikuyu" in html
+    assert "files skipped (truncated or unreadable)" in html
     assert "broken.jsonl.gz" in html  # the skipped file and why
     assert "<svg" in html

@@ -16,10 +16,12 @@ import jinja2
 
 from ...results import ResultsDocument
 from ..charts import Series, hbar_chart, scatter_plot
-from ..tables import Column, data_table, fmt_int, fmt_pct, is_number, key_values
+from ..tables import Column, data_table, fmt_int, fmt_pct, fmt_ratio, is_number, key_values
 
 TITLE = "Languages in the corpus"
 MAX_BARS = 30
+MAX_LEGEND = 10  # the scatter's palette has 10 colours
+STARVED = 0.5  # a country language with under half its speakers' share of the corpus is called starved
 
 ROW_COLUMNS = [
     Column("language", "language", "text", title="ISO 639-3 + script, as identified"),
@@ -53,11 +55,25 @@ ABSENT_COLUMNS = [
 ]
 
 
+def _count_pct(count: Any, total: Any) -> str | None:
+    if not is_number(count):
+        return None
+    return f"{fmt_int(count)} ({fmt_pct(count / total, 1)})" if is_number(total) and total else fmt_int(count)
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
 def _scatter(rows: list[dict[str, Any]], reference: str) -> Any:
+    plotted = [
+        r
+        for r in rows
+        if is_number(r.get("share"))
+        and is_number(r.get("speaker_share"))
+        and r["share"] > 0
+        and r["speaker_share"] > 0
+    ]
     points = [
         (
             float(r["speaker_share"]),
@@ -65,16 +81,17 @@ def _scatter(rows: list[dict[str, Any]], reference: str) -> Any:
             f"{r.get('name') or r.get('language')} ({r.get('language')}): corpus {fmt_pct(r['share'], 2)}, "
             f"speakers {fmt_pct(r['speaker_share'], 2)}",
         )
-        for r in rows
-        if is_number(r.get("share"))
-        and is_number(r.get("speaker_share"))
-        and r["share"] > 0
-        and r["speaker_share"] > 0
+        for r in plotted
     ]
     if not points:
         return None
+    series = (  # few languages: one legend entry (and colour) each, so a printed chart names its dots
+        [Series(str(r.get("name") or r.get("language")), [p]) for r, p in zip(plotted, points, strict=True)]
+        if len(points) <= MAX_LEGEND
+        else [Series("languages", points)]
+    )
     return scatter_plot(
-        [Series("languages", points)],
+        series,
         title=f"Share of the corpus against share of speakers ({reference}), log-log",
         x_label="share of speakers",
         y_label="share of corpus bytes",
@@ -98,6 +115,53 @@ def _ratio_bars(rows: list[dict[str, Any]]) -> Any:
     )
 
 
+def _name(r: Mapping[str, Any]) -> str:
+    return f"{r.get('name') or r.get('language')} ({r.get('language')})"
+
+
+def _verdict(rows: list[dict[str, Any]], summary: Mapping[str, Any], ref: Mapping[str, Any]) -> list[str]:
+    """Plain sentences: the country's languages in the corpus (with ratios), starved ones, absent ones."""
+    if ref.get("kind") != "country":
+        return []
+    country = str(ref.get("name") or ref.get("code"))
+    spoken = [r for r in rows if is_number(r.get("speakers")) and r["speakers"] > 0]
+    spoken.sort(key=lambda r: -float(r["speakers"]))
+    absent = [a for a in summary.get("absent_languages") or [] if isinstance(a, Mapping)]
+    out = [
+        f"{len(spoken)} of {len(spoken) + len(absent)} languages that CLDR records for {country} are in the "
+        f"corpus, holding {fmt_pct(sum(float(r['share']) for r in spoken), 1)} of its bytes."
+    ]
+    if spoken:
+        out.append(
+            "In the corpus: "
+            + "; ".join(
+                f"{_name(r)} {fmt_pct(r['share'], 2)} of the bytes for {fmt_pct(r['speaker_share'], 1)} "
+                f"of the people (ratio {fmt_ratio(r.get('representation_ratio'))})"
+                for r in spoken
+            )
+            + "."
+        )
+    starved = [
+        r for r in spoken if is_number(r.get("representation_ratio")) and r["representation_ratio"] < STARVED
+    ]
+    if starved:
+        out.append(
+            f"Starved (under {STARVED:g}x their speakers' share): "
+            + ", ".join(_name(r) for r in starved)
+            + "."
+        )
+    if absent:
+        top = sorted(absent, key=lambda a: -float(a.get("speakers") or 0))[:8]
+        more = f" and {len(absent) - len(top)} more" if len(absent) > len(top) else ""
+        out.append(
+            "Absent: "
+            + ", ".join(f"{a.get('name')} ({fmt_pct(a.get('speaker_share'), 1)} of the people)" for a in top)
+            + more
+            + "."
+        )
+    return out
+
+
 def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
     rows = [r for r in doc.rows if isinstance(r, dict)]
     summary = _mapping(doc.summary)
@@ -113,7 +177,18 @@ def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
         "UTF-8 bytes": summary.get("bytes"),
         "languages identified": summary.get("languages"),
         "undetermined share": fmt_pct(summary.get("undetermined_share"), 2),
-        "exact duplicate documents": summary.get("duplicate_documents"),
+        "exact duplicate documents": _count_pct(summary.get("duplicate_documents"), summary.get("documents")),
+        "near duplicate documents (MinHash estimate)": _count_pct(
+            summary.get("near_duplicate_documents"), summary.get("documents")
+        ),
+        "paragraphs with detector confidence < 0.5": _count_pct(
+            summary.get("low_confidence_paragraphs"), summary.get("paragraphs")
+        ),
+        "paragraphs in another script than their language's": _count_pct(
+            summary.get("script_mismatch_paragraphs"), summary.get("paragraphs")
+        ),
+        "files skipped (truncated or unreadable)": read.get("skipped_files"),
+        "empty files": read.get("empty_files"),
         "reference population": ref_label,
         "detector": " ".join(str(v) for v in _mapping(doc.settings.get("detector")).values() if v),
         "shards (computed / reused)": (
@@ -125,6 +200,7 @@ def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
     absent = [a for a in summary.get("absent_languages") or [] if isinstance(a, dict)]
     return {
         "prefix": f"corpus{d}",
+        "verdict": _verdict(rows, summary, ref),
         "signature": doc.signature,
         "overview": key_values({k: v for k, v in overview.items() if v not in (None, "")}),
         "reading": key_values({k.replace("_", " "): v for k, v in read.items()}) if read else [],
