@@ -99,6 +99,7 @@ def test_cli_writes_results(known_corpus, tmp_path: Path, capsys) -> None:
         (["--lid", "nosuchdetector"], "unknown language identifier"),
         (["--executor", "spark"], "unknown executor"),
         (["--country", "XX"], "unknown country code"),
+        (["--country", "ZZ"], "CLDR has no population or languages for 'ZZ' (Unknown Region)"),
     ],
 )
 def test_cli_bad_input_one_line(known_corpus, tmp_path: Path, capsys, args: list[str], needle: str) -> None:

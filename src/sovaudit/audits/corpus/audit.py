@@ -100,9 +100,14 @@ def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]
 def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:
     """Run the audit described by ``spec``; write ``<out>/results.json`` and return the document."""
     if spec.country:
-        from ...languages import country_name
+        from ...languages import country_languages, country_name, country_population
 
-        country_name(spec.country)  # fail before any work on an unknown code
+        name = country_name(spec.country)  # fail before any work on an unknown code
+        if not country_population(spec.country) or not country_languages(spec.country):
+            raise SovauditError(
+                f"CLDR has no population or languages for '{spec.country}' ({name})",
+                "use the ISO 3166-1 alpha-2 code of a country, such as KE, SN or IN",
+            )
     units, files, settings = plan_units(spec)
     detector = describe(settings.lid)
     executor = get_executor(spec.executor, spec.workers, spec.address)
