@@ -133,14 +133,46 @@ def test_something_that_is_not_a_ray_head_fails_fast(
     assert not (tmp_path / "o" / "results.json").exists()
 
 
-def test_probe_accepts_a_real_ray_head() -> None:
-    """The HTTP/2 probe passes on a real Ray GCS (so it never turns a working cluster away)."""
-    from sovaudit.executors.ray_executor import probe_address
+def test_an_existing_two_worker_cluster_via_address(tmp_path: Path) -> None:
+    """A real local Ray cluster with 2 worker CPUs: units run on 2 worker processes; the probe passes on its
+    GCS; the CLI in another process joins it with --address and gives the local run's numbers."""
+    import json
+    import subprocess
+    import sys
 
-    ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR")
+    from sovaudit.executors import ShardStore, WorkUnit, run_units
+    from sovaudit.executors.ray_executor import RayExecutor, probe_address
+
+    def _pid(payload: dict) -> dict:  # nested: Ray ships it by value (the test module is not importable)
+        import os
+
+        time.sleep(0.3)
+        return {"pid": os.getpid(), "i": payload["i"]}
+
+    corpus = small_corpus(tmp_path / "corpus")
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
     try:
         gcs = ray.get_runtime_context().gcs_address
         probe_address(gcs, timeout=5.0)
         probe_address(f"ray://{gcs}", timeout=5.0)
+        units = [WorkUnit("t", "s", f"u{i}", {"i": i}) for i in range(6)]
+        results, _stats = run_units(units, _pid, ShardStore(tmp_path / "pids"), RayExecutor())
+        got = list(results)
+        assert [r["i"] for r in got] == list(range(6))
+        assert len({r["pid"] for r in got}) == 2  # two worker processes shared the units
+        assert ray.is_initialized()  # an executor that did not start Ray leaves it running
+        out = tmp_path / "joined"
+        cmd = [sys.executable, "-m", "sovaudit.cli", "corpus", str(corpus), "--out", str(out)]
+        run = subprocess.run(
+            [*cmd, "--shard-mb", "1", "--executor", "ray", "--address", gcs],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
     finally:
         ray.shutdown()
+    local = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "local")))
+    joined = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert joined["rows"] == json.loads(json.dumps(local.rows))
+    assert joined["settings"]["address"] == gcs
