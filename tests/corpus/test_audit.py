@@ -145,3 +145,24 @@ def test_cli_corrupt_and_garbage_compressed_files_are_counted_and_skipped(tmp_pa
         "garbage.jsonl.gz",
         "garbage.jsonl.zst",
     ]
+
+
+def test_a_language_counted_under_its_macrolanguage_is_not_plainly_absent(tmp_path: Path) -> None:
+    """Bokmål (UDHR nob) is labelled nor_Latn by CLD2 ("no"); CLDR lists Norway's nob and nor. Bokmål must not
+    be reported as simply absent: it carries the macrolanguage label it may be counted under."""
+    from sovaudit.assets.store import AssetStore
+    from sovaudit.report import render_report
+
+    html = AssetStore().path("udhr", "package/declaration/nob.html").read_text(encoding="utf-8")
+    paras = [" ".join(re.sub(r"<[^>]+>", " ", p).split()) for p in re.findall(r"<p>(.*?)</p>", html, re.S)]
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "nob.txt").write_text("\n\n".join(p for p in paras if len(p) >= 40) + "\n", encoding="utf-8")
+    doc = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "o"), country="NO"))
+    assert doc.rows[0]["language"] == "nor_Latn" and doc.rows[0]["speakers"] > 0
+    absent = {a["language"]: a for a in doc.summary["absent_languages"]}
+    assert absent["nob_Latn"]["macrolanguage_in_corpus"] == "nor_Latn"
+    assert "macrolanguage_in_corpus" not in absent["sme_Latn"]  # Northern Sami: really absent
+    page = render_report([doc])
+    assert "perhaps counted under their macrolanguage: Norwegian Bokmål (under nor_Latn)" in page
+    assert "Absent: Northern Sami" in page

@@ -8,10 +8,15 @@
   speakers of a language are counted over all its scripts. ``representation_ratio`` = share / speaker_share:
   1 means the language has the corpus share its speakers have of the population; multilingual people make
   speaker shares sum to more than 1, so ratios are comparable between languages, not an absolute target.
+* ``absent_languages``: the ``--country``'s CLDR languages with no identified bytes, matched on
+  ISO 639-3 after the languages module's macrolanguage folding (``swh`` -> ``swa``). One whose
+  macrolanguage the corpus holds (``nob`` Bokmål when a detector says ``nor`` Norwegian) carries
+  ``macrolanguage_in_corpus``: its text may be counted there.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -32,6 +37,25 @@ def world_population() -> int:
         return int(fn())
     terr = getattr(languages, "_territory_populations", None)
     return int(sum(terr().values())) if callable(terr) else WORLD_POPULATION_FALLBACK
+
+
+@cache
+def _macrolanguage_of() -> dict[str, str]:
+    """ISO 639-3 of an individual language -> ISO 639-3 of its macrolanguage (IANA subtag registry)."""
+    import langcodes
+    from language_data.registry_parser import parse_registry
+
+    def alpha3(subtag: str) -> str:
+        try:
+            return str(langcodes.Language.get(subtag).to_alpha3())
+        except (LookupError, ValueError):
+            return subtag
+
+    return {
+        alpha3(item["Subtag"]): alpha3(item["Macrolanguage"])
+        for item in parse_registry()
+        if item.get("Type") == "language" and item.get("Macrolanguage") and item.get("Subtag")
+    }
 
 
 def near_duplicate_clusters(bands: np.ndarray) -> int:
@@ -140,16 +164,24 @@ def build_rows(
         row["speaker_share"] = speakers / population if population else None
         row["representation_ratio"] = _ratio(row["share"], row["speaker_share"] or 0.0)
     present = {r["iso639_3"] for r in rows if r["bytes"] > 0}
-    absent = [
-        {
+    labels_of: dict[str, list[str]] = {}
+    for r in rows:
+        if r["bytes"] > 0:
+            labels_of.setdefault(r["iso639_3"], []).append(r["language"])
+    macro = _macrolanguage_of() if spoken else {}
+    absent = []
+    for iso, (lang, pop) in spoken.items():
+        if iso in present:
+            continue
+        entry: dict[str, Any] = {
             "language": f"{lang.iso639_3}_{lang.script or 'Zyyy'}",
             "name": lang.name,
             "speakers": pop,
             "speaker_share": pop / population if population else None,
         }
-        for iso, (lang, pop) in spoken.items()
-        if iso not in present
-    ]
+        if macro.get(iso) in present:  # e.g. nob when the detector says nor: maybe counted under it
+            entry["macrolanguage_in_corpus"] = ", ".join(labels_of[macro[iso]])
+        absent.append(entry)
     documents = sum(lc.documents for lc in total.languages.values())
     summary: dict[str, Any] = {
         "languages": sum(1 for r in rows if r["language"] != UNDETERMINED and r["bytes"] > 0),

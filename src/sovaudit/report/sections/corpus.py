@@ -52,6 +52,12 @@ ABSENT_COLUMNS = [
     Column("name", "name", "text"),
     Column("speakers", "speakers", "int"),
     Column("speaker_share", "speaker share", "pct", 2),
+    Column(
+        "macrolanguage_in_corpus",
+        "its macrolanguage in the corpus",
+        "text",
+        title="the detector may have counted this language's text under its macrolanguage's label",
+    ),
 ]
 
 
@@ -150,6 +156,14 @@ def _verdict(rows: list[dict[str, Any]], summary: Mapping[str, Any], ref: Mappin
             + ", ".join(_name(r) for r in starved)
             + "."
         )
+    maybe = [a for a in absent if a.get("macrolanguage_in_corpus")]
+    if maybe:
+        out.append(
+            "Not identified, but perhaps counted under their macrolanguage: "
+            + ", ".join(f"{a.get('name')} (under {a['macrolanguage_in_corpus']})" for a in maybe)
+            + "."
+        )
+    absent = [a for a in absent if not a.get("macrolanguage_in_corpus")]
     if absent:
         top = sorted(absent, key=lambda a: -float(a.get("speakers") or 0))[:8]
         more = f" and {len(absent) - len(top)} more" if len(absent) > len(top) else ""
@@ -208,7 +222,12 @@ def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
         "scatter": _scatter(rows, ref_label),
         "bars": _ratio_bars(rows),
         "table": data_table(f"corpus{d}-languages", rows, columns, caption="languages by share of bytes"),
-        "absent": data_table(f"corpus{d}-absent", absent, ABSENT_COLUMNS, filter_box=False)
+        "absent": data_table(
+            f"corpus{d}-absent",
+            absent,
+            [c for c in ABSENT_COLUMNS if any(c.key in a for a in absent)],
+            filter_box=False,
+        )
         if absent
         else None,
         "reference": ref_label,
