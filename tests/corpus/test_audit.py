@@ -164,5 +164,5 @@ def test_a_language_counted_under_its_macrolanguage_is_not_plainly_absent(tmp_pa
     assert absent["nob_Latn"]["macrolanguage_in_corpus"] == "nor_Latn"
     assert "macrolanguage_in_corpus" not in absent["sme_Latn"]  # Northern Sami: really absent
     page = render_report([doc])
-    assert "perhaps counted under their macrolanguage: Norwegian Bokmål (under nor_Latn)" in page
+    assert "perhaps counted under a related label: Norwegian Bokmål (under nor_Latn)" in page
     assert "Absent: Northern Sami" in page

@@ -63,3 +63,15 @@ def test_exact_duplicates_merge_across_shards() -> None:
     b = LangCounts(documents=2, doc_hashes=np.array([3, 4], dtype=np.uint64))
     total = a + b
     assert total.documents == 5 and len(total.doc_hashes) == 4  # one document seen in both shards
+
+
+def test_a_macrolanguage_whose_members_are_in_the_corpus_is_marked() -> None:
+    """Kenya's Luyia (luy, a macrolanguage) when a detector names one of its members (Marachi, lri)."""
+    from sovaudit.audits.corpus.counts import CorpusCounts, LangCounts
+    from sovaudit.audits.corpus.reduce import build_rows
+
+    total = CorpusCounts({"lri_Latn": LangCounts(documents=1, paragraphs=1, bytes=100)})
+    _rows, summary = build_rows(total, "KE")
+    absent = {a["language"]: a for a in summary["absent_languages"]}
+    assert absent["luy_Latn"]["members_in_corpus"] == "lri_Latn"
+    assert "members_in_corpus" not in absent["kik_Latn"]

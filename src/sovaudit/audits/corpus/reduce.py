@@ -11,7 +11,8 @@
 * ``absent_languages``: the ``--country``'s CLDR languages with no identified bytes, matched on
   ISO 639-3 after the languages module's macrolanguage folding (``swh`` -> ``swa``). One whose
   macrolanguage the corpus holds (``nob`` Bokmål when a detector says ``nor`` Norwegian) carries
-  ``macrolanguage_in_corpus``: its text may be counted there.
+  ``macrolanguage_in_corpus``: its text may be counted there; a macrolanguage whose member languages the
+  corpus holds (Luyia ``luy`` when a detector names ``lri``) carries ``members_in_corpus``.
 """
 
 from __future__ import annotations
@@ -181,6 +182,9 @@ def build_rows(
         }
         if macro.get(iso) in present:  # e.g. nob when the detector says nor: maybe counted under it
             entry["macrolanguage_in_corpus"] = ", ".join(labels_of[macro[iso]])
+        members = sorted(lab for m in present if macro.get(m) == iso for lab in labels_of[m])
+        if members:  # e.g. Kenya's luy (Luyia) when a detector names its varieties (lri, lks, ...)
+            entry["members_in_corpus"] = ", ".join(members)
         absent.append(entry)
     documents = sum(lc.documents for lc in total.languages.values())
     summary: dict[str, Any] = {

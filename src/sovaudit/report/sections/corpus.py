@@ -58,6 +58,12 @@ ABSENT_COLUMNS = [
         "text",
         title="the detector may have counted this language's text under its macrolanguage's label",
     ),
+    Column(
+        "members_in_corpus",
+        "its member languages in the corpus",
+        "text",
+        title="this macrolanguage's text may be counted under the labels of its member languages",
+    ),
 ]
 
 
@@ -156,14 +162,17 @@ def _verdict(rows: list[dict[str, Any]], summary: Mapping[str, Any], ref: Mappin
             + ", ".join(_name(r) for r in starved)
             + "."
         )
-    maybe = [a for a in absent if a.get("macrolanguage_in_corpus")]
+    maybe = [a for a in absent if a.get("macrolanguage_in_corpus") or a.get("members_in_corpus")]
     if maybe:
         out.append(
-            "Not identified, but perhaps counted under their macrolanguage: "
-            + ", ".join(f"{a.get('name')} (under {a['macrolanguage_in_corpus']})" for a in maybe)
+            "Not identified, but perhaps counted under a related label: "
+            + ", ".join(
+                f"{a.get('name')} (under {a.get('macrolanguage_in_corpus') or a.get('members_in_corpus')})"
+                for a in maybe
+            )
             + "."
         )
-    absent = [a for a in absent if not a.get("macrolanguage_in_corpus")]
+    absent = [a for a in absent if a not in maybe]
     if absent:
         top = sorted(absent, key=lambda a: -float(a.get("speakers") or 0))[:8]
         more = f" and {len(absent) - len(top)} more" if len(absent) > len(top) else ""
