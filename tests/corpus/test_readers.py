@@ -177,3 +177,20 @@ def test_json_lone_surrogates_are_replaced_and_counted(tmp_path: Path) -> None:
     path.write_bytes(b'{"text": "broken \\ud800 pair"}\n')
     docs, read = read_all([path])
     assert docs == [["broken \ufffd pair"]] and read["replacement_chars"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".txt", ".jsonl.gz"])
+def test_a_utf8_byte_order_mark_is_not_text(tmp_path: Path, suffix: str) -> None:
+    """Files saved by Windows tools often open with a BOM: the first JSON record must still parse, and the
+    BOM's 3 bytes are not counted as text."""
+    body = (jsonl_bytes(DOCS[:3]) if suffix.startswith(".jsonl") else "\n\n".join(DOCS[:3]).encode()) + b"\n"
+    data = b"\xef\xbb\xbf" + body
+    path = tmp_path / f"c{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    docs, read = read_all([path])
+    assert ["\n".join(d) for d in docs] == DOCS[:3]
+    assert read["bad_records"] == 0 and read["replacement_chars"] == 0
+    lines = [p for d in docs for p in d]
+    for shard_bytes in (40, 100):  # byte-range shards still partition the lines exactly
+        if not suffix.endswith(".gz"):
+            assert [p for d in read_all([path], shard_bytes=shard_bytes)[0] for p in d] == lines

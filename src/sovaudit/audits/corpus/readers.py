@@ -30,7 +30,7 @@ from typing import Any
 
 from ...errors import SovauditError, require
 from ...signature import short_hash
-from .streams import TruncatedInput, decode, open_binary, read_lines, trim_partial_utf8
+from .streams import BOM, TruncatedInput, decode, open_binary, read_lines, trim_partial_utf8
 
 SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".parquet", ".arrow")
 COMPRESSIONS = ("", ".gz", ".zst")
@@ -196,7 +196,7 @@ def _check_jsonl_field(path: Path, comp: str, field: str) -> None:
                     break
             else:
                 return
-        rec = json.loads(line)
+        rec = json.loads(line.removeprefix(BOM))
     except (ValueError, OSError, EOFError, zlib.error, TruncatedInput):
         return  # corrupt or truncated: counted and skipped when its shard is read
     if isinstance(rec, dict) and field not in rec:

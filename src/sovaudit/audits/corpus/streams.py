@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 
 from ...errors import require
 
+BOM = b"\xef\xbb\xbf"
+
 
 class TruncatedInput(Exception):
     """A file ended early or cannot be decoded: the shard is counted and skipped."""
@@ -83,10 +85,18 @@ def read_lines(
     if start > 0:
         f.seek(start - 1)
         pos = start - 1 + len(f.readline())
+    bom = start == 0  # a UTF-8 byte order mark opening the file is not text (nor JSON)
     while end < 0 or pos < end:
         line = f.readline(cap)
         if not line:
             return
+        if bom:
+            bom = False
+            if line.startswith(BOM):
+                pos += len(BOM)
+                line = line[len(BOM) :]
+                if not line:
+                    continue
         full = len(line)
         if full >= cap and not line.endswith(b"\n"):
             read["capped_lines"] += 1
