@@ -112,6 +112,9 @@ def test_cli_bad_input_one_line(known_corpus, tmp_path: Path, capsys, args: list
 def test_cli_missing_path(tmp_path: Path, capsys) -> None:
     assert main(["corpus", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     assert "does not exist" in capsys.readouterr().err
+    assert main(["corpus", "allenai/c4", "--out", str(tmp_path / "o")]) == 2  # a hub id: offline
+    err = capsys.readouterr().err
+    assert "hub datasets are not downloaded" in err and "save_to_disk" in err and len(err.splitlines()) == 1
 
 
 def test_cli_corrupt_and_garbage_compressed_files_are_counted_and_skipped(tmp_path: Path, capsys) -> None:

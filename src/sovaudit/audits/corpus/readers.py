@@ -103,6 +103,13 @@ def discover(paths: list[str]) -> list[Path]:
                         f"{p} is not a corpus file the audit reads",
                         "pass .txt, .jsonl (plain, .gz, .zst), .parquet or .arrow files, or a folder",
                     )
+            elif re.fullmatch(r"[\w.-]+/[\w.-]+", raw) and not raw.startswith("."):
+                raise SovauditError(
+                    f"corpus path {raw} does not exist (Hugging Face hub datasets are not downloaded: the "
+                    "audit runs offline)",
+                    f"download it where you are online (datasets.load_dataset('{raw}').save_to_disk(DIR)) "
+                    "and pass DIR",
+                )
             else:
                 raise SovauditError(
                     f"corpus path {raw} does not exist", "pass existing files, folders or globs"
