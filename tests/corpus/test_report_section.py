@@ -42,5 +42,7 @@ def test_corpus_section_renders_and_escapes(tmp_path: Path) -> None:
     )
     assert "Swahili (swa_Latn)" in html and "Absent: Kikuyu" in html
     assert "files skipped (truncated or unreadable)" in html
+    version = doc.settings["detector"]["version"]
+    assert f">pycld2 {version}<" in html and f"pycld2 {version} pycld2" not in html  # name once
     assert "broken.jsonl.gz" in html  # the skipped file and why
     assert "<svg" in html

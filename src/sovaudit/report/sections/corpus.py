@@ -73,6 +73,15 @@ def _count_pct(count: Any, total: Any) -> str | None:
     return f"{fmt_int(count)} ({fmt_pct(count / total, 1)})" if is_number(total) and total else fmt_int(count)
 
 
+def _detector(det: Mapping[str, Any]) -> str | None:
+    """``pycld2 0.42``; a model file's path is added when it is not just the name (``lid.bin 1a2b3c4d``)."""
+    words = [str(det[k]) for k in ("name", "version") if det.get(k)]
+    spec = str(det.get("spec") or "")
+    if spec and spec != det.get("name"):
+        words.append(f"({spec})")
+    return " ".join(words) or None
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -213,7 +222,7 @@ def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
         "files skipped (truncated or unreadable)": read.get("skipped_files"),
         "empty files": read.get("empty_files"),
         "reference population": ref_label,
-        "detector": " ".join(str(v) for v in _mapping(doc.settings.get("detector")).values() if v),
+        "detector": _detector(_mapping(doc.settings.get("detector"))),
         "shards (computed / reused)": (
             f"{fmt_int(shards.get('computed'))} / {fmt_int(shards.get('skipped_finished'))}"
             if shards
