@@ -216,3 +216,15 @@ def test_fasttext_labels_through_the_cli_match_the_country(
 def test_a_missing_model_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SovauditError, match=r"fastText model file .* does not exist"):
         get_detector(str(tmp_path / "lid.176.bin"))
+
+
+def test_a_builtin_name_wins_over_a_file_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sovaudit.audits.corpus import plan_units
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pycld2").write_text("not a model")
+    (tmp_path / "c.txt").write_text("All human beings are born free and equal in dignity and rights.\n")
+    _units, _files, settings = plan_units(CorpusSpec(paths=("c.txt",), out="o", lid="pycld2"))
+    assert settings.lid == "pycld2"

@@ -21,7 +21,7 @@ from ...executors import ShardStore, WorkUnit, get_executor, run_units
 from ...results import ResultsDocument, make_provenance, write_results
 from ...signature import hashed, make_signature
 from .counts import CorpusCounts, merge_all
-from .lid import DEFAULT_LID, describe
+from .lid import BUILTIN, DEFAULT_LID, describe
 from .process import ShardSettings, process_unit
 from .readers import DEFAULT_MAX_LINE_BYTES, DEFAULT_SHARD_BYTES, discover, plan_shards
 from .reduce import build_rows
@@ -69,7 +69,8 @@ def plan_units(spec: CorpusSpec) -> tuple[list[WorkUnit], list[Path], ShardSetti
         )
     files = discover(list(spec.paths))
     shards = plan_shards(files, spec.text_field, spec.shard_bytes)
-    lid = spec.lid if not Path(spec.lid).is_file() else str(Path(spec.lid).resolve())
+    builtin = spec.lid in (*BUILTIN, "heliport")  # a built-in name wins over a file of that name
+    lid = spec.lid if builtin or not Path(spec.lid).is_file() else str(Path(spec.lid).resolve())
     settings = ShardSettings(lid, spec.text_field, spec.max_line_bytes, spec.lid_chars, spec.near_dup)
     subject = hashlib.sha256(json.dumps(settings.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
     units = [
