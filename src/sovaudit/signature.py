@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 from . import __version__
 
 SHORT_HASH_LEN = 8
+_CHUNK = 1 << 20  # bytes read at a time by sha256_file
 
 
 def short_hash(data: bytes | str) -> str:
@@ -21,6 +23,15 @@ def short_hash(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:SHORT_HASH_LEN]
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def hashed(name: str, digest: str) -> str:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from ..errors import AssetError
+from ..signature import sha256_file
 from .catalogue import Asset
 from .store import CHUNK, assembler
 
 _PART = re.compile(r"^(?P<name>.+\.gguf)\.part(?P<index>\d+)$")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(CHUNK):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _expected_sums(root: Path) -> dict[str, str]:
@@ -60,7 +52,7 @@ def gemma_parts(root: Path, asset: Asset) -> None:
         expected = sums.get(name)
         if expected is None:
             raise AssetError(f"asset '{asset.name}': no SHA256SUMS entry for {name}")
-        got = _sha256(target)
+        got = sha256_file(target)
         if got != expected:
             target.unlink()
             raise AssetError(

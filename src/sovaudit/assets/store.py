@@ -14,7 +14,6 @@ so a machine with no registry access can install from a USB stick.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from ..errors import AssetError
 from ..results import AssetRecord
+from ..signature import sha256_file
 from .catalogue import Asset, Source, get_asset
 
 MANIFEST = "MANIFEST.json"
@@ -42,15 +42,6 @@ def home() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "sovaudit"
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 Assembler = Callable[[Path, Asset], None]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 
@@ -68,15 +66,6 @@ def count_batch(tokenizer: Tokenizer, texts: Sequence[str]) -> list[tuple[int, i
         result: list[tuple[int, int]] = fast(list(texts))
         return result
     return [(len(ids), tokenizer.count_fallback(ids)) for ids in encode_batch(tokenizer, texts)]
-
-
-def file_digest(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class FallbackCounter:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
-from .base import TokenizerInfo, file_digest
+from ..signature import sha256_file
+from .base import TokenizerInfo
 
 _TIKTOKEN_LINE = re.compile(rb"^[A-Za-z0-9+/=]+ [0-9]+$")
 
@@ -133,7 +134,7 @@ class TiktokenTokenizer:
     ) -> TiktokenTokenizer:
         """Load a ``tiktoken`` or ``quicktok`` rank file."""
         ranks = read_quicktok_ranks(path) if fmt == "quicktok" else read_tiktoken_ranks(path)
-        return cls.from_ranks(name, ranks, pattern, file_digest(path), info, normalize)
+        return cls.from_ranks(name, ranks, pattern, sha256_file(path), info, normalize)
 
     @classmethod
     def tekken(cls, name: str, path: Path, info: TokenizerInfo) -> TiktokenTokenizer:
@@ -147,7 +148,7 @@ class TiktokenTokenizer:
             ) from exc
         # Tekkenizer.encode(s, bos=False, eos=False) == [i + num_special_tokens for i in _model.encode(s)];
         # using its tiktoken model directly lets us batch (tests check the two agree).
-        return cls(name, tek._model, file_digest(path), info, id_offset=tek.num_special_tokens)
+        return cls(name, tek._model, sha256_file(path), info, id_offset=tek.num_special_tokens)
 
     def _prep(self, text: str) -> str:
         return unicodedata.normalize(self._normalize, text) if self._normalize else text  # type: ignore[arg-type]

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
-from .base import FallbackCounter, TokenizerInfo, file_digest
+from ..signature import sha256_file
+from .base import FallbackCounter, TokenizerInfo
 
 
 class HFTokenizer:
@@ -28,7 +29,7 @@ class HFTokenizer:
         self._tok.no_truncation()
         self._tok.no_padding()
         self.name = name
-        self.digest = file_digest(path)
+        self.digest = sha256_file(path)
         self.info = info
         self._fallback = FallbackCounter(
             _fallback_ids(self._tok), self._tok.get_vocab_size(with_added_tokens=True)

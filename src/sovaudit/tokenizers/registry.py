@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel
 
 from ..errors import AssetError, SovauditError
-from .base import Tokenizer, TokenizerInfo, file_digest
+from ..signature import sha256_file
+from .base import Tokenizer, TokenizerInfo
 
 Format = Literal[
     "tiktoken", "quicktok", "hf", "llama_js", "sentencepiece", "mistral_sp", "tekken", "bytes", "chars"
@@ -140,7 +141,7 @@ def _load_bundled(spec: TokenizerSpec, store: Any) -> Tokenizer:
         pattern=spec.pattern or "",
     )
     pat = registry().patterns[spec.pattern] if spec.pattern else None
-    _check_manifest(store, spec, file_digest(path))
+    _check_manifest(store, spec, sha256_file(path))
     return _from_file(spec.name, path, spec.format, pat, info, spec.normalize)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
-from .base import FallbackCounter, TokenizerInfo, file_digest
+from ..signature import sha256_file
+from .base import FallbackCounter, TokenizerInfo
 from .bpe import threads
 
 
@@ -32,7 +33,7 @@ class SentencePieceTokenizer:
             raise SovauditError(
                 f"{path} is not a SentencePiece model ({str(exc)[:120]})", "pass a SentencePiece .model file"
             ) from exc
-        return cls(name, proc, file_digest(path), info)
+        return cls(name, proc, sha256_file(path), info)
 
     @classmethod
     def mistral(cls, name: str, path: Path, info: TokenizerInfo) -> SentencePieceTokenizer:
@@ -46,7 +47,7 @@ class SentencePieceTokenizer:
             ) from exc
         # SentencePieceTokenizer.encode(s, bos=False, eos=False) is its processor's encode(s); batching the
         # processor directly is equivalent (tests check it).
-        return cls(name, tok._model, file_digest(path), info)
+        return cls(name, tok._model, sha256_file(path), info)
 
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text`` (no BOS/EOS)."""

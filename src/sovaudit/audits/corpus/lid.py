@@ -41,7 +41,6 @@ trade speed for a point of accuracy.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ...errors import SovauditError, require
+from ...signature import sha256_file
 
 UNDETERMINED = "und"
 DEFAULT_LID = "pycld2"
@@ -239,7 +239,7 @@ class FastTextDetector:
                 f"{self.path} is not a fastText model ({exc})", "pass a fastText .bin LID model to --lid"
             ) from exc
         self.name = self.path.name
-        self.version = file_digest(self.path)[:8]
+        self.version = sha256_file(self.path)[:8]
 
     def detect(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         if not texts:
@@ -275,15 +275,6 @@ class HeliportDetector:
 
     def labels(self) -> list[str]:
         return []
-
-
-def file_digest(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 _LOADED: dict[str, Detector] = {}
