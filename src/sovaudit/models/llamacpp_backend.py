@@ -134,6 +134,11 @@ class LlamaCppModel:
         self.eos = int(model.token_eos())
         self.add_bos = bool(model.add_bos_token()) if add_bos is None else add_bos
         self.prefix_token = self.bos if self.bos >= 0 else self.eos
+        # what changes the numbers: the answer cache keys on it (a windowed run must not answer a full one)
+        self.cache_settings = (
+            f"n_ctx={self.n_ctx}|rolling_context={self.rolling_context}|add_bos={self.add_bos}"
+            f"|generation={self.generation}"
+        )
         self._batch = llama_cpp._internals.LlamaBatch(
             n_tokens=self.n_batch, embd=0, n_seq_max=1, verbose=False
         )

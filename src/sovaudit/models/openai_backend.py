@@ -130,6 +130,11 @@ class OpenAIModel:
         self.model_info = self._model_info()
         ident = f"openai:{self.base_url}#{model}\n" + json.dumps(self.model_info, sort_keys=True)
         self.digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()
+        # what changes the answers: the answer cache keys on it (bos_text moves prompt logprobs)
+        self.cache_settings = (
+            f"bos_text={self.bos_text!r}|generation={generation}|"
+            + json.dumps(self.extra_body, sort_keys=True)
+        )
 
     def __repr__(self) -> str:
         return f"OpenAIModel({self.base_url!r}, {self.model!r})"
