@@ -143,6 +143,29 @@ def test_load_model_spec_reaches_this_backend(server: str, remote: Any) -> None:
     assert loaded.loglikelihood(REQUESTS[:1]) == remote.loglikelihood(REQUESTS[:1])
 
 
+def test_bos_text_from_the_spec_string_and_the_cli(
+    server: str, remote: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import sovaudit
+    from sovaudit.cli import main
+
+    loaded = sovaudit.load_model(f"openai:{server}/v1#smollm2?bos_text={BOS}", cache=False)
+    assert loaded.loglikelihood(REQUESTS[:2]) == remote.loglikelihood(REQUESTS[:2])
+    corpus = tmp_path / "c.tsv"
+    corpus.write_text("id\teng\tfra\n" + "".join(f"s{i}\t{TEXTS[0]}\t{TEXTS[1]}\n" for i in range(2)))
+    args = ["competence", "--model", f"openai:{server}#smollm2", "--corpus", f"tsv:{corpus}", "--no-cache"]
+    assert main([*args, "--bootstrap", "0", "--out", str(tmp_path / "no-bos")]) == 2
+    assert "bos_text" in capsys.readouterr().err  # refused without it: no wrong number
+    assert not (tmp_path / "no-bos" / "results.json").exists()
+    rc = main([*args, "--model-option", f"bos_text={BOS}", "--bootstrap", "0", "--out", str(tmp_path / "o")])
+    assert rc == 0, capsys.readouterr().err
+    rows = {r["language"]: r for r in json.loads((tmp_path / "o" / "results.json").read_text())["rows"]}
+    (eng,) = remote.loglikelihood_rolling(TEXTS[:1])
+    assert rows["eng"]["tokens"] == 2 * eng.n_tokens
+
+
 def test_without_bos_the_shifted_server_logprobs_are_refused(server: str) -> None:
     from sovaudit.models.openai_backend import OpenAIModel
 

@@ -44,6 +44,13 @@ def competence(
     max_length: Annotated[
         int | None, typer.Option("--max-length", help="Model context in tokens (default: from its config).")
     ] = None,
+    model_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model-option",
+            help="Backend option KEY=VALUE (repeatable), e.g. bos_text=<|im_start|> for an openai server.",
+        ),
+    ] = None,
     ngram_order: Annotated[
         int, typer.Option("--ngram-order", help="Order of the character n-gram floor.")
     ] = 5,
@@ -60,15 +67,18 @@ def competence(
     from ..audits.competence_doc import ROW_COLUMNS
     from ..corpora import load_corpus, resolve_reference, select_languages
     from ..errors import SovauditError
-    from ..models.loading import load_model
+    from ..models.loading import backend_of, load_model, parse_model_options, split_option
     from ..results import ROWS_CSV, write_results
 
     if ngram_order < 1:
         raise SovauditError(f"--ngram-order must be at least 1, not {ngram_order}", "pass e.g. 5")
+    options = parse_model_options(backend_of(model), [split_option(o) for o in model_option or []])
     loaded_corpus = load_corpus(corpus)
     ref = resolve_reference(loaded_corpus, reference)
     selected, notes = select_languages(loaded_corpus, language, country, ref)
-    lm = load_model(model, cache=not no_cache, trust_remote_code=trust_remote_code, max_length=max_length)
+    lm = load_model(
+        model, cache=not no_cache, trust_remote_code=trust_remote_code, max_length=max_length, **options
+    )
     spec = CompetenceSpec(
         reference=ref,
         languages=tuple(selected.texts) if (language or country) else (),

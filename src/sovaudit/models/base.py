@@ -1,4 +1,4 @@
-"""The LanguageModel protocol with typed requests (the contract of lm-evaluation-harness's ``api/model.py``)."""
+"""The LanguageModel protocol with typed requests (the contract of lm-evaluation-harness's api/model.py)."""
 
 from __future__ import annotations
 

@@ -4,10 +4,16 @@ Spec grammar (CLI ``--model`` and :func:`load_model` take the same strings)::
 
     [BACKEND:]TARGET            BACKEND in the registry: hf (default), llamacpp, ...
     openai:BASE_URL#MODEL       an OpenAI-compatible server, e.g. openai:http://127.0.0.1:8080#gemma
+    openai:BASE_URL#MODEL?K=V&K=V   ... with backend options, e.g. #smollm2?bos_text=<|im_start|>
 
 TARGET is a model asset name from the catalogue (``gemma3-270m``, ``smollm2-135m``: installed on first
 use), a ``.gguf`` file, or a transformers model folder. ``hf:ORG/NAME`` names a model hub id and is the only
 spec that may download (only when it is not a local path).
+
+Backend options (data only: a fixed table of names and types, :data:`OPTION_TYPES`) come from the
+``?K=V&K=V`` query after an openai spec's model, from ``--model-option K=V`` on the CLI, or as keywords
+of :func:`load_model`; :func:`parse_model_options` checks and converts them. llama-cpp-python's server
+needs ``bos_text=<|im_start|>`` to score SmolLM2 (a model that adds no BOS) correctly.
 
 Backends are registered by name as ``"module:function"`` strings and imported only when used; a factory
 takes ``(ModelSpec, LoadOptions)`` and returns a :class:`~sovaudit.models.base.LanguageModel`.
@@ -18,10 +24,11 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..errors import SovauditError
 from .base import LanguageModel
@@ -50,6 +57,7 @@ class ModelSpec:
     base_url: str | None = None
     model: str | None = None
     hub_id: str | None = None
+    options: tuple[tuple[str, Any], ...] = ()  # backend options given in the spec (openai's ?K=V)
 
     @property
     def name(self) -> str:
@@ -77,6 +85,65 @@ class LoadOptions:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Backend options a spec string or --model-option may set: name -> type. Values are converted from text.
+OPTION_TYPES: dict[str, dict[str, type]] = {
+    "openai": {
+        "bos_text": str,
+        "concurrency": int,
+        "timeout": float,
+        "max_retries": int,
+        "backoff": float,
+        "max_backoff": float,
+        "generation": str,
+    },
+    "llamacpp": {
+        "n_ctx": int,
+        "n_batch": int,
+        "n_threads": int,
+        "add_bos": bool,
+        "rolling_context": int,
+        "generation": str,
+    },
+    "hf": {"rolling_context": int},
+}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def parse_model_options(backend: str, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Check ``(name, text value)`` pairs against ``backend``'s :data:`OPTION_TYPES` and convert them."""
+    types = OPTION_TYPES.get(backend, {})
+    out: dict[str, Any] = {}
+    for key, raw in pairs:
+        key = key.strip()
+        if key not in types:
+            known = ", ".join(sorted(types)) or "none"
+            raise SovauditError(
+                f"unknown option '{key}' for the {backend} backend", f"options it takes: {known}"
+            )
+        kind = types[key]
+        try:
+            if kind is bool:
+                if raw.strip().lower() not in _TRUE + _FALSE:
+                    raise ValueError(raw)
+                out[key] = raw.strip().lower() in _TRUE
+            else:
+                out[key] = kind(raw)
+        except ValueError:
+            raise SovauditError(
+                f"option {key}={raw!r} is not a valid {kind.__name__}",
+                f"give {key}=<{kind.__name__}>",
+            ) from None
+    return out
+
+
+def split_option(text: str) -> tuple[str, str]:
+    """``"KEY=VALUE"`` -> ``("KEY", "VALUE")`` (the value may contain ``=``)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise SovauditError(f"bad model option '{text}'", "write --model-option KEY=VALUE")
+    return key.strip(), value
+
+
 def register_backend(name: str, factory: str | Factory) -> None:
     """Register a backend factory (a callable or a lazy ``"module:function"`` string) under ``name``."""
     BACKENDS[name] = factory
@@ -91,6 +158,12 @@ def _factory(name: str) -> Factory:
     return fn
 
 
+def backend_of(spec: str) -> str:
+    """The backend a spec string names (its known ``BACKEND:`` prefix, else the default); no loading."""
+    prefix, sep, _ = spec.strip().partition(":")
+    return prefix if sep and prefix in BACKENDS else DEFAULT_BACKEND
+
+
 def parse_spec(spec: str) -> ModelSpec:
     """Split ``spec`` into backend and target and resolve the target (installing a model asset if needed)."""
     text = spec.strip()
@@ -98,16 +171,18 @@ def parse_spec(spec: str) -> ModelSpec:
         raise SovauditError(
             "empty model spec", "pass e.g. --model gemma3-270m, a .gguf file or a model folder"
         )
-    prefix, sep, rest = text.partition(":")
-    if sep and prefix in BACKENDS:
-        backend, target = prefix, rest
-    else:
-        backend, target = DEFAULT_BACKEND, text
+    backend = backend_of(text)
+    target = text.partition(":")[2] if backend != DEFAULT_BACKEND or text.startswith("hf:") else text
     if backend == "openai":
         base_url, hash_, model = target.rpartition("#")
+        model, _, query = model.partition("?")
         if not hash_ or not base_url or not model:
             raise SovauditError(f"bad openai model spec '{text}'", "write openai:<base-url>#<model>")
-        return ModelSpec(text, backend, target, base_url=base_url, model=model)
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=False) if query else []
+        if query and not pairs:
+            raise SovauditError(f"bad options '?{query}' in model spec", "write ?KEY=VALUE&KEY=VALUE")
+        options = tuple(parse_model_options(backend, pairs).items())
+        return ModelSpec(text, backend, target, base_url=base_url, model=model, options=options)
     return _resolve_local(text, backend, target)
 
 
@@ -158,10 +233,11 @@ def load_model(
     """Load the model that ``spec`` names (see the module docstring) behind the answer cache.
 
     ``cache=False`` turns the SQLite answer cache off (benchmarks). ``trust_remote_code`` is passed to
-    transformers only when true. Backend-specific keywords go through ``extra``.
+    transformers only when true. Backend-specific keywords go through ``extra`` (and override the
+    options of an openai spec's ``?K=V`` query).
     """
-    opts = LoadOptions(cache, trust_remote_code, dtype, device, max_length, dict(extra))
     parsed = parse_spec(spec)
+    opts = LoadOptions(cache, trust_remote_code, dtype, device, max_length, {**dict(parsed.options), **extra})
     model = _factory(parsed.backend)(parsed, opts)
     if not cache:
         return model
