@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..results import AssetRecord, ResultsDocument, make_provenance
 from ..signature import hashed, make_signature
+from ._doc import corpus_part, corpus_record, describe_language
 from .competence import AUDIT, BOOTSTRAP_METRICS, SegmentScore, bootstrap_ci, metrics, reduce_segments
 
 if TYPE_CHECKING:
@@ -50,15 +51,18 @@ UDHR_NOTE = (
 )
 
 
+def backend(audit: CompetenceAudit) -> str:
+    """The model's backend name (its class name when it does not say)."""
+    return str(getattr(audit.model, "backend", type(audit.model).__name__))
+
+
 def signature(audit: CompetenceAudit) -> str:
     """``corpus:<name>@<8hex>|model:<name>@<8hex>|backend:<b>|ref:<code>|ngram:wb<n>|v:<version>``."""
-    corpus_name = audit.corpus.name.split(":")[0] or "corpus"
-    backend = str(getattr(audit.model, "backend", type(audit.model).__name__))
     return make_signature(
         [
-            ("corpus", hashed(corpus_name, audit.corpus.digest)),
+            corpus_part(audit.corpus),
             ("model", hashed(audit.model.name, audit.model.digest)),
-            ("backend", backend),
+            ("backend", backend(audit)),
             ("ref", audit.spec.reference),
             ("ngram", f"wb{audit.spec.ngram_order}"),
         ]
@@ -67,17 +71,7 @@ def signature(audit: CompetenceAudit) -> str:
 
 def asset_records(audit: CompetenceAudit) -> list[AssetRecord]:
     """Provenance: the corpus (content hash) and the model (weights hash; catalogue license if an asset)."""
-    corpus = audit.corpus
-    records = [
-        AssetRecord(
-            name=corpus.name,
-            kind="corpus",
-            version=corpus.version,
-            sha256=corpus.digest,
-            license=corpus.license,
-            origin=corpus.origin,
-        )
-    ]
+    records = [corpus_record(audit.corpus)]
     from ..assets.catalogue import catalogue
 
     asset = catalogue().get(audit.model.name)
@@ -96,8 +90,6 @@ def asset_records(audit: CompetenceAudit) -> list[AssetRecord]:
 
 def language_row(audit: CompetenceAudit, language: str, scores: Sequence[SegmentScore]) -> dict[str, Any]:
     """One row: identity, metrics from the summed counts, and bootstrap intervals."""
-    from .tokenizer_tax_doc import describe_language
-
     row: dict[str, Any] = {
         "model": audit.model.name,
         "language": language,
@@ -133,7 +125,7 @@ def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[Segment
         "corpus": audit.corpus.name,
         "reference": spec.reference,
         "model": audit.model.name,
-        "backend": str(getattr(audit.model, "backend", type(audit.model).__name__)),
+        "backend": backend(audit),
         "model_settings": str(getattr(audit.model, "cache_settings", "")),
         "languages": [p.language for p in audit.plans],
         "ngram_order": spec.ngram_order,

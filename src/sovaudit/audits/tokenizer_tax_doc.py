@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SovauditError
 from ..results import AssetRecord, ResultsDocument, make_provenance
 from ..signature import hashed, make_signature
 from ..tokenizers.base import TokenizerInfo
+from ._doc import corpus_part, corpus_record, describe_language
 from .tokenizer_tax import AUDIT, TaxCounts, metrics
 from .tokenizer_tax_summary import summarize
 
@@ -16,35 +16,6 @@ if TYPE_CHECKING:
     from ..corpora.base import ParallelCorpus
     from ..tokenizers.base import Tokenizer
     from .tokenizer_tax import TokenizerTaxAudit
-
-
-def describe_language(corpus: ParallelCorpus, code: str, text: str = "") -> dict[str, str]:
-    """``language_name``, ``iso639_3`` and ``script`` of a corpus code (corpus metadata first).
-
-    When the code names no known language (UDHR's ``und`` entries), the script is the one that dominates
-    ``text``.
-    """
-    from .. import languages as L
-
-    meta: Mapping[str, Any] = corpus.language_meta.get(code, {})
-    lang = None
-    for candidate in (meta.get("bcp47"), code):
-        if candidate:
-            try:
-                lang = L.resolve(str(candidate))
-                break
-            except SovauditError:
-                continue
-    script = str(lang.script or "") if lang else ""
-    if not script and text:
-        from .corpus.scripts import dominant_script
-
-        script = dominant_script(text)
-    return {
-        "language_name": str(meta.get("name") or (lang.name if lang else "")),
-        "iso639_3": str(meta.get("iso639_3") or (lang.iso639_3 if lang else "")),
-        "script": script,
-    }
 
 
 def tokenizer_info(tok: Tokenizer) -> TokenizerInfo | None:
@@ -55,8 +26,7 @@ def tokenizer_info(tok: Tokenizer) -> TokenizerInfo | None:
 
 def signature(corpus: ParallelCorpus, tokenizers: list[Tokenizer], reference: str) -> str:
     """``corpus:<name>@<8hex>|tok:<name>@<8hex>|...|ref:<code>|v:<version>``."""
-    corpus_name = corpus.name.split(":")[0] or "corpus"
-    parts = [("corpus", hashed(corpus_name, corpus.digest))]
+    parts = [corpus_part(corpus)]
     parts += [("tok", hashed(t.name, t.digest)) for t in tokenizers]
     parts.append(("ref", reference))
     return make_signature(parts)
@@ -64,16 +34,7 @@ def signature(corpus: ParallelCorpus, tokenizers: list[Tokenizer], reference: st
 
 def asset_records(corpus: ParallelCorpus, tokenizers: list[Tokenizer]) -> list[AssetRecord]:
     """Provenance records: the corpus (content hash) and each tokenizer (file hash, license, origin)."""
-    records = [
-        AssetRecord(
-            name=corpus.name,
-            kind="corpus",
-            version=corpus.version,
-            sha256=corpus.digest,
-            license=corpus.license,
-            origin=corpus.origin,
-        )
-    ]
+    records = [corpus_record(corpus)]
     for tok in tokenizers:
         info = tokenizer_info(tok)
         origin = ""

@@ -1,0 +1,59 @@
+"""Pieces every parallel-corpus audit puts in its results document: corpus identity and language columns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SovauditError
+from ..results import AssetRecord
+from ..signature import hashed
+
+if TYPE_CHECKING:
+    from ..corpora.base import ParallelCorpus
+
+
+def corpus_part(corpus: ParallelCorpus) -> tuple[str, str]:
+    """The signature part ``("corpus", "<name>@<8hex>")``: the corpus kind (before any ``:``) and its hash."""
+    return "corpus", hashed(corpus.name.split(":")[0] or "corpus", corpus.digest)
+
+
+def corpus_record(corpus: ParallelCorpus) -> AssetRecord:
+    """The provenance record of a corpus: its content hash, version, license and origin."""
+    return AssetRecord(
+        name=corpus.name,
+        kind="corpus",
+        version=corpus.version,
+        sha256=corpus.digest,
+        license=corpus.license,
+        origin=corpus.origin,
+    )
+
+
+def describe_language(corpus: ParallelCorpus, code: str, text: str = "") -> dict[str, str]:
+    """``language_name``, ``iso639_3`` and ``script`` of a corpus code (corpus metadata first).
+
+    When the code names no known language (UDHR's ``und`` entries), the script is the one that dominates
+    ``text``.
+    """
+    from .. import languages as L
+
+    meta: Mapping[str, Any] = corpus.language_meta.get(code, {})
+    lang = None
+    for candidate in (meta.get("bcp47"), code):
+        if candidate:
+            try:
+                lang = L.resolve(str(candidate))
+                break
+            except SovauditError:
+                continue
+    script = str(lang.script or "") if lang else ""
+    if not script and text:
+        from .corpus.scripts import dominant_script
+
+        script = dominant_script(text)
+    return {
+        "language_name": str(meta.get("name") or (lang.name if lang else "")),
+        "iso639_3": str(meta.get("iso639_3") or (lang.iso639_3 if lang else "")),
+        "script": script,
+    }
