@@ -16,7 +16,7 @@ import os
 import platform
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -126,11 +126,11 @@ def make_provenance(
     )
 
 
-def _write_all(files: dict[Path, str]) -> None:
-    """Write every file to a temporary name first, then move them into place (the last one last).
+def write_files_atomic(files: Mapping[Path, str]) -> None:
+    """Write every file (UTF-8 text) to a temporary name first, then move them into place, in order.
 
-    A failure while writing (disk full, no permission) leaves the previous files as they were and no
-    temporary files behind.
+    The last file is moved into place last, so it can mark the others complete. A failure while writing
+    (disk full, no permission) leaves no temporary files behind and re-raises the ``OSError``.
     """
     tmps = {path: path.with_name(f".{path.name}.tmp-{os.getpid()}") for path in files}
     try:
@@ -138,10 +138,18 @@ def _write_all(files: dict[Path, str]) -> None:
             tmps[path].write_text(text, encoding="utf-8")
         for path in files:
             os.replace(tmps[path], path)
-    except OSError as exc:
+    except OSError:
         for tmp in tmps.values():
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write the files with :func:`write_files_atomic`; a failure leaves the previous files as they were."""
+    try:
+        write_files_atomic(files)
+    except OSError as exc:
         where = next(iter(files)).parent
         raise SovauditError(
             f"cannot write the results to {where}: {exc.strerror or exc}", "pass a writable --out"

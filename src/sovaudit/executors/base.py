@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import SovauditError
+from ..results import write_files_atomic
 
 UnitFn = Callable[[dict[str, Any]], dict[str, Any]]
 SHARDS_DIR = "shards"
@@ -68,14 +69,12 @@ class ShardStore:
     def save(self, unit: WorkUnit, result: dict[str, Any]) -> None:
         """Write the result atomically, then the marker (so a marker always has a whole result)."""
         body = {"audit": unit.audit, "subject": unit.subject, "shard": unit.shard, "result": result}
-        path = self.result_path(unit)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(json.dumps(body, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
-        marker = self.marker_path(unit)
-        mtmp = marker.with_name(f".{marker.name}.tmp-{os.getpid()}")
-        mtmp.write_text(unit.fingerprint + "\n", encoding="utf-8")
-        os.replace(mtmp, marker)
+        write_files_atomic(
+            {
+                self.result_path(unit): json.dumps(body, sort_keys=True),
+                self.marker_path(unit): unit.fingerprint + "\n",
+            }
+        )
 
     def load(self, unit: WorkUnit) -> dict[str, Any]:
         """The saved result of a finished unit."""
@@ -132,7 +131,6 @@ def get_executor(name: str, workers: int | None = None, address: str | None = No
     ``local``: this process (a pool when ``workers`` > 1); ``process``: a pool of ``workers`` (default one
     per CPU); ``ray``: a local Ray with ``workers`` CPUs (default all) or the cluster at ``address``.
     """
-    import os
 
     from .local import ProcessExecutor, SequentialExecutor
 

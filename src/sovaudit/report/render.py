@@ -10,7 +10,6 @@ model, a dataset or a user is escaped.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import importlib
 import os
@@ -26,7 +25,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import SovauditError
-from ..results import AssetRecord, ResultsDocument, load_results
+from ..results import AssetRecord, ResultsDocument, load_results, write_files_atomic
 from . import tables
 from .sections import GENERIC, section_for
 from .tables import Column, data_table, key_values
@@ -214,14 +213,10 @@ def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
     if out.is_dir():
         raise SovauditError(f"--out {out} is a folder", "pass a file path such as report.html")
     html = render_report(load_documents(paths))
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, out)
+        write_files_atomic({out: html})
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise SovauditError(
             f"cannot write the report to {out}: {exc.strerror or exc}", "pass a writable --out path"
         ) from exc
