@@ -15,7 +15,9 @@ or ``jsonl-<file stem>``; the exact data is identified by :attr:`ParallelCorpus.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SovauditError
@@ -192,7 +194,22 @@ def select_languages(
         notes.append(
             f"{_label(corpus, code)}: covers {corpus.coverage(code):.0%} of the segments of {corpus.name}"
         )
-    return corpus.subset(chosen), notes
+    subset = corpus.subset(chosen)
+    return replace(subset, notes=_notes_for(corpus, set(subset.languages))), notes
+
+
+def _notes_for(corpus: ParallelCorpus, kept: set[str]) -> tuple[str, ...]:
+    """The corpus's reading notes that concern a selection: a note that names none of the corpus's
+    languages is kept (it is about the whole corpus); one that names only kept languages is kept; one that
+    lists languages outside the selection is dropped (the UDHR reader's list of partial translations: the
+    selection notes each kept partial language's coverage itself)."""
+    codes = set(corpus.languages)
+    out = []
+    for note in corpus.notes:
+        named = {w for w in re.findall(r"[\w-]+", note) if w in codes}
+        if not named or named <= kept:
+            out.append(note)
+    return tuple(out)
 
 
 __all__ = [
