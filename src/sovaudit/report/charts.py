@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from .tables import is_number
+
 PALETTE = (
     "#1f77b4",
     "#d62728",
@@ -48,12 +50,8 @@ class Series:
     points: Sequence[tuple[float, float, str]]
 
 
-def _finite(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def _usable(v: object, log: bool) -> bool:
-    return _finite(v) and (not log or float(v) > 0)  # type: ignore[arg-type]
+    return is_number(v) and (not log or float(v) > 0)  # type: ignore[arg-type]
 
 
 def _num(v: float) -> str:

@@ -66,6 +66,16 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (documents read from disk may hold anything)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def language_label(name: Any, code: str) -> str:
+    """``Swahili (swh)``; just the code when there is no name or the name is the code."""
+    return f"{name} ({code})" if name and name != code else code
+
+
 def fmt_int(value: Any) -> str:
     """``12,345`` for a number; the text itself otherwise; ``—`` when absent."""
     if value is None or value == "":

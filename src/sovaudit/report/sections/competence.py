@@ -15,7 +15,7 @@ import jinja2
 
 from ...results import ResultsDocument
 from ..charts import hbar_chart
-from ..tables import Column, DataTable, data_table, fmt_float, is_number
+from ..tables import Column, DataTable, as_mapping, data_table, fmt_float, is_number, language_label
 
 TITLE = "Per-language competence"
 
@@ -62,8 +62,7 @@ def _ci(row: Mapping[str, Any], name: str) -> str | None:
 
 
 def _label(row: Mapping[str, Any]) -> str:
-    name, code = row.get("language_name"), str(row.get("language", ""))
-    return f"{name} ({code})" if name and name != code else code
+    return language_label(row.get("language_name"), str(row.get("language", "")))
 
 
 def _rows(doc: ResultsDocument) -> list[dict[str, Any]]:
@@ -91,8 +90,8 @@ def _chart(rows: Sequence[Mapping[str, Any]], key: str, title: str, axis: str, r
 def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
     prefix = f"comp{index}"
     rows = _rows(doc)
-    settings = doc.settings if isinstance(doc.settings, Mapping) else {}
-    summary = doc.summary if isinstance(doc.summary, Mapping) else {}
+    settings = as_mapping(doc.settings)
+    summary = as_mapping(doc.summary)
     corpus = str(settings.get("corpus", ""))
     reference = str(summary.get("reference") or settings.get("reference") or "")
     worse = [str(x) for x in summary.get("worse_than_ngram") or [] if isinstance(x, str)]

@@ -16,7 +16,7 @@ import jinja2
 
 from ...results import ResultsDocument
 from ..charts import Series, hbar_chart, scatter_plot
-from ..tables import Column, data_table, fmt_int, fmt_pct, fmt_ratio, is_number, key_values
+from ..tables import Column, as_mapping, data_table, fmt_int, fmt_pct, fmt_ratio, is_number, key_values
 
 TITLE = "Languages in the corpus"
 MAX_BARS = 30
@@ -80,10 +80,6 @@ def _detector(det: Mapping[str, Any]) -> str | None:
     if spec and spec != det.get("name"):
         words.append(f"({spec})")
     return " ".join(words) or None
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _scatter(rows: list[dict[str, Any]], reference: str) -> Any:
@@ -196,12 +192,12 @@ def _verdict(rows: list[dict[str, Any]], summary: Mapping[str, Any], ref: Mappin
 
 def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
     rows = [r for r in doc.rows if isinstance(r, dict)]
-    summary = _mapping(doc.summary)
-    ref = _mapping(summary.get("reference"))
+    summary = as_mapping(doc.summary)
+    ref = as_mapping(summary.get("reference"))
     ref_label = f"{ref.get('name', 'world')}" + (f" ({ref['code']})" if ref.get("kind") == "country" else "")
     columns = [c for c in ROW_COLUMNS if any(c.key in r for r in rows)]
-    read = _mapping(summary.get("read"))
-    shards = _mapping(summary.get("shards"))
+    read = as_mapping(summary.get("read"))
+    shards = as_mapping(summary.get("shards"))
     overview = {
         "files": summary.get("files"),
         "documents": summary.get("documents"),
@@ -222,7 +218,7 @@ def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
         "files skipped (truncated or unreadable)": read.get("skipped_files"),
         "empty files": read.get("empty_files"),
         "reference population": ref_label,
-        "detector": _detector(_mapping(doc.settings.get("detector"))),
+        "detector": _detector(as_mapping(doc.settings.get("detector"))),
         "shards (computed / reused)": (
             f"{fmt_int(shards.get('computed'))} / {fmt_int(shards.get('skipped_finished'))}"
             if shards
@@ -236,7 +232,7 @@ def _block(doc: ResultsDocument, d: int) -> dict[str, Any]:
         "signature": doc.signature,
         "overview": key_values({k: v for k, v in overview.items() if v not in (None, "")}),
         "reading": key_values({k.replace("_", " "): v for k, v in read.items()}) if read else [],
-        "problems": sorted(_mapping(summary.get("problems")).items()),
+        "problems": sorted(as_mapping(summary.get("problems")).items()),
         "scatter": _scatter(rows, ref_label),
         "bars": _ratio_bars(rows),
         "table": data_table(f"corpus{d}-languages", rows, columns, caption="languages by share of bytes"),

@@ -16,7 +16,16 @@ import jinja2
 
 from ...results import ResultsDocument
 from ..charts import Series, StripGroup, hbar_chart, scatter_plot, strip_plot
-from ..tables import Column, DataTable, data_table, fmt_int, fmt_ratio, is_number
+from ..tables import (
+    Column,
+    DataTable,
+    as_mapping,
+    data_table,
+    fmt_int,
+    fmt_ratio,
+    is_number,
+    language_label,
+)
 
 TITLE = "Language tax of tokenizers"
 
@@ -45,10 +54,6 @@ NOT_IN_CORPUS = "no"
 MAX_COUNTRY_CHARTS = 12  # more countries than this: tables only, to keep the page light
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _num(value: Any) -> float | None:
     return float(value) if is_number(value) else None
 
@@ -58,8 +63,7 @@ def _ordered(values: Sequence[Any]) -> list[str]:
 
 
 def _label(names: Mapping[str, str], lang: str) -> str:
-    name = names.get(lang)
-    return f"{name} ({lang})" if name and name != lang else lang
+    return language_label(names.get(lang), lang)
 
 
 def _overview(rows: list[dict[str, Any]], toks: list[str], tsum: Mapping[str, Any], names: Mapping[str, str]):
@@ -70,7 +74,7 @@ def _overview(rows: list[dict[str, Any]], toks: list[str], tsum: Mapping[str, An
             for r in rows
             if r.get("tokenizer") == tok and is_number(r.get("premium"))
         ]
-        s = _mapping(tsum.get(tok))
+        s = as_mapping(tsum.get(tok))
         marks = {k: float(s[f"{k}_premium"]) for k in ("median", "p90") if is_number(s.get(f"{k}_premium"))}
         groups.append(StripGroup(tok, points, marks))
     if not any(g.points for g in groups):
@@ -218,8 +222,8 @@ def _countries(prefix: str, countries: Mapping[str, Any], rows: list[dict[str, A
 def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
     prefix = f"tok{index}"
     rows = [r for r in doc.rows if isinstance(r, dict)]
-    summary = _mapping(doc.summary)
-    tsum = _mapping(summary.get("tokenizers"))
+    summary = as_mapping(doc.summary)
+    tsum = as_mapping(summary.get("tokenizers"))
     toks = _ordered([r.get("tokenizer") for r in rows] + list(tsum))
     names = {
         str(r["language"]): str(r["language_name"])
@@ -229,9 +233,9 @@ def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
     ref = str(summary.get("reference") or doc.settings.get("reference") or "")
     present = {k for r in rows for k, v in r.items() if v not in (None, "")}
     columns = [c for c in ROW_COLUMNS if c.key in ALWAYS or c.key in present]
-    medians = [(t, m) for t in toks if (m := _num(_mapping(tsum.get(t)).get("median_premium"))) is not None]
-    countries = _mapping(summary.get("countries"))
-    langs = _mapping(summary.get("languages"))
+    medians = [(t, m) for t in toks if (m := _num(as_mapping(tsum.get(t)).get("median_premium"))) is not None]
+    countries = as_mapping(summary.get("countries"))
+    langs = as_mapping(summary.get("languages"))
     return {
         "prefix": prefix,
         "signature": doc.signature,
