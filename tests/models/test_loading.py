@@ -102,3 +102,12 @@ def test_max_length_option(tiny_gemma: Path) -> None:
     assert isinstance(model, HFModel) and model.max_length == 16
     (res,) = model.loglikelihood_rolling(["All human beings are born free and equal in dignity and rights."])
     assert res.n_tokens > 16  # windowed, not crashed
+
+
+def test_unreachable_hub_id_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("huggingface_hub")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", "/nonexistent-sovaudit-test")
+    with pytest.raises(SovauditError, match="cannot fetch model 'nobody/none-such'") as info:
+        load_model("hf:nobody/none-such", cache=False)
+    assert "\n" not in str(info.value)

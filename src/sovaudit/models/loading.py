@@ -269,7 +269,14 @@ def load_hf(spec: ModelSpec, opts: LoadOptions) -> LanguageModel:
         from ..errors import require
 
         hub: Any = require("huggingface_hub", "models")
-        folder = Path(hub.snapshot_download(spec.hub_id))
+        try:
+            folder = Path(hub.snapshot_download(spec.hub_id))
+        except Exception as exc:  # offline, unknown id, gated: the hub client's many error types
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise SovauditError(
+                f"cannot fetch model '{spec.hub_id}' from the model hub ({type(exc).__name__}: {first})",
+                "download it where the hub is reachable (save_pretrained) and pass the folder",
+            ) from exc
         return HFModel(folder, name=spec.hub_id, options=hf_opts)
     assert spec.path is not None
     if spec.path.is_file():
