@@ -134,7 +134,7 @@ class OpenAIClient:
                 self._wait(attempt, retry_after)
         raise OpenAIServerError(
             f"{last} (gave up after {self.max_retries + 1} attempts)",
-            "start the server or check the URL, or raise timeout/max_retries",
+            "check the server and its URL, or allow more: --model-option timeout=SECONDS / max_retries=N",
         )
 
     @staticmethod
