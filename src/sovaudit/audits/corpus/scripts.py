@@ -94,11 +94,6 @@ _cache = _ScriptCache()
 _ascii_letter = re.compile(r"[A-Za-z]").search
 
 
-def char_script(ch: str) -> str:
-    """ISO 15924 code of one letter, ``""`` for non-letters, ``Zyyy`` for letters of an unlisted script."""
-    return _cache[ch]
-
-
 def dominant_script(text: str, sample: int = SAMPLE_CHARS) -> str:
     """The most frequent script among the letters of the first ``sample`` characters (``""``: no letters).
 
