@@ -145,3 +145,27 @@ def test_cli_no_cache_and_errors(model_dir: Path, tmp_path: Path, capsys: pytest
     missing = ["competence", "--model", str(tmp_path / "nope.gguf"), "--corpus", f"tsv:{corpus}"]
     assert main([*missing, "--out", str(tmp_path / "o3")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_segment_longer_than_the_context_is_windowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tiny_models import make_tiny_model
+
+    from sovaudit.models.hf import HFModel
+
+    folder = make_tiny_model(tmp_path / "tiny32", "gemma3", max_position_embeddings=32)
+    long_eng = " ".join(["All human beings are born free and equal in dignity and rights."] * 12)
+    long_swh = " ".join(["Watu wote wamezaliwa huru, hadhi na haki zao ni sawa."] * 12)
+    corpus = tmp_path / "c.tsv"
+    corpus.write_text(f"id\teng\tswh\ns1\t{long_eng}\t{long_swh}\ns2\tShort one.\tFupi moja.\n")
+    out = tmp_path / "o"
+    args = ["competence", "--model", str(folder), "--corpus", f"tsv:{corpus}", "--bootstrap", "0"]
+    assert main([*args, "--no-cache", "--out", str(out)]) == 0, capsys.readouterr().err
+    doc = json.loads((out / "results.json").read_text())
+    items = {(i["language"], i["segment"]): i for i in doc["items"]}
+    model = HFModel(folder)
+    (want,) = model.loglikelihood_rolling([long_swh])
+    assert items["swh", "s1"]["tokens"] == want.n_tokens > 32  # every token scored, in windows
+    assert items["swh", "s1"]["nats"] == pytest.approx(-want.logprob, rel=1e-5)
+    assert "max_length=32" in doc["settings"]["model_settings"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from test_openai_faults import FAST, toy_logprob, toy_server
+from test_openai_faults import FAST, good, send, toy_logprob, toy_server
 
 from sovaudit.cache import model_key
 from sovaudit.cli import main
@@ -94,3 +98,61 @@ def test_cli_model_option_and_spec_query(tmp_path: Path, capsys: pytest.CaptureF
     assert not (tmp_path / "bad" / "results.json").exists()
     assert docs["option"]["rows"] == docs["query"]["rows"]
     assert "bos_text='<s>'" in json.dumps(docs["option"])
+
+
+def _broken(h: Any, p: dict[str, Any], n: int) -> None:
+    send(h, 500, b"internal error")
+
+
+def _garbage(h: Any, p: dict[str, Any], n: int) -> None:
+    send(h, 200, b"<html>not json</html>")
+
+
+def _no_logprobs(h: Any, p: dict[str, Any], n: int) -> None:
+    send(h, 200, {"choices": [{"text": "x", "logprobs": None}], "usage": {"completion_tokens": 1}})
+
+
+def _slow(h: Any, p: dict[str, Any], n: int) -> None:
+    time.sleep(1.0)
+    good(h, p, n)
+
+
+def _fails_midway(h: Any, p: dict[str, Any], n: int) -> None:
+    if n > 5:
+        send(h, 500, b"down now")
+    else:
+        good(h, p, n)
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [
+        (None, "cannot connect"),
+        (_broken, "HTTP 500"),
+        (_garbage, "malformed JSON"),
+        (_no_logprobs, "no prompt logprobs"),
+        (_slow, "no answer"),
+        (_fails_midway, "HTTP 500: down now"),
+    ],
+)
+def test_cli_server_faults_are_one_line_and_leave_no_results(
+    behaviour: Any, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from competence_fixtures import write_corpus
+
+    corpus = write_corpus(tmp_path / "c.tsv", n_segments=6)
+    opts = ["timeout=0.3", "backoff=0.01", "max_retries=2", "concurrency=1"]
+    with contextlib.ExitStack() as stack:
+        if behaviour is None:  # a port nobody listens on
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                url = f"http://127.0.0.1:{s.getsockname()[1]}"
+        else:
+            url, _ = stack.enter_context(toy_server(behaviour))
+        args = ["competence", "--model", f"openai:{url}#toy", "--corpus", f"tsv:{corpus}", "--bootstrap", "0"]
+        for o in opts:
+            args += ["--model-option", o]
+        rc = main([*args, "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and message in err and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "o" / "results.json").exists()
