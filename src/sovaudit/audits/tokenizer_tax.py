@@ -203,22 +203,17 @@ def plan_texts(
 # -- measuring -----------------------------------------------------------------------------------------
 
 
-def count_tokens(tokenizer: Tokenizer, texts: Sequence[str]) -> list[tuple[int, int]]:
-    """``(tokens, fallback tokens)`` of each text, encoded in one batch."""
-    return count_batch(tokenizer, texts)
-
-
 def measure(
     tokenizer: Tokenizer, plans: Sequence[LanguageText], refs: dict[tuple[str, ...], str], batch: int = BATCH
 ) -> Iterator[tuple[str, TaxCounts]]:
     """Counts per language for one tokenizer, yielded language by language (in batches of ``batch``)."""
     keys = list(refs)
     ref_tokens = {
-        k: n for k, (n, _) in zip(keys, count_tokens(tokenizer, [refs[k] for k in keys]), strict=True)
+        k: n for k, (n, _) in zip(keys, count_batch(tokenizer, [refs[k] for k in keys]), strict=True)
     }
     for start in range(0, len(plans), batch):
         chunk = plans[start : start + batch]
-        counted = count_tokens(tokenizer, [p.text for p in chunk])
+        counted = count_batch(tokenizer, [p.text for p in chunk])
         for plan, (tokens, fallback) in zip(chunk, counted, strict=True):
             yield (
                 plan.language,
