@@ -158,19 +158,23 @@ class TiktokenTokenizer:
         ids: list[int] = self._enc.encode_ordinary(self._prep(text))
         return [i + self._offset for i in ids] if self._offset else ids
 
-    def encode_batch(self, texts: list[str]) -> list[list[int]]:
-        """Token ids of each text, encoded on all available CPUs."""
+    def _ranks_batch(self, texts: list[str]) -> list[list[int]]:
+        """tiktoken's ids (before the id offset) of each text, encoded on all available CPUs."""
         batch: list[list[int]] = self._enc.encode_ordinary_batch(
             [self._prep(t) for t in texts], num_threads=threads()
         )
+        return batch
+
+    def encode_batch(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of each text, encoded on all available CPUs."""
+        batch = self._ranks_batch(texts)
         if self._offset:
             return [[i + self._offset for i in ids] for ids in batch]
         return batch
 
     def count_batch(self, texts: list[str]) -> list[tuple[int, int]]:
         """``(tokens, 0)`` of each text (no id offset applied: counting does not need it)."""
-        batch = self._enc.encode_ordinary_batch([self._prep(t) for t in texts], num_threads=threads())
-        return [(len(ids), 0) for ids in batch]
+        return [(len(ids), 0) for ids in self._ranks_batch(texts)]
 
     def count_fallback(self, ids: list[int]) -> int:
         """Always 0: byte-level BPE has no unknown or fallback tokens."""

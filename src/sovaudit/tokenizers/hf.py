@@ -41,15 +41,19 @@ class HFTokenizer:
         ids: list[int] = self._tok.encode(text, add_special_tokens=False).ids
         return ids
 
+    def _encodings(self, texts: list[str]) -> list[Any]:
+        """The library's encodings of each text (its fast batch call where it has one), no special tokens."""
+        fn = self._tok.encode_batch_fast if self._fast else self._tok.encode_batch
+        encodings: list[Any] = fn(texts, add_special_tokens=False)
+        return encodings
+
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         """Token ids of each text, encoded in parallel by the library."""
-        fn = self._tok.encode_batch_fast if self._fast else self._tok.encode_batch
-        return [enc.ids for enc in fn(texts, add_special_tokens=False)]
+        return [enc.ids for enc in self._encodings(texts)]
 
     def count_batch(self, texts: list[str]) -> list[tuple[int, int]]:
         """``(tokens, fallback tokens)`` of each text; without fallback ids, no id list is built."""
-        fn = self._tok.encode_batch_fast if self._fast else self._tok.encode_batch
-        encodings = fn(texts, add_special_tokens=False)
+        encodings = self._encodings(texts)
         if not self._fallback:
             return [(len(enc), 0) for enc in encodings]
         return [(len(ids), self.count_fallback(ids)) for ids in (enc.ids for enc in encodings)]
