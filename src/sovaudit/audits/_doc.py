@@ -13,9 +13,14 @@ if TYPE_CHECKING:
     from ..corpora.base import ParallelCorpus
 
 
+def corpus_kind(corpus: ParallelCorpus) -> str:
+    """The corpus name before any ``:`` (``flores200`` of ``flores200:DIR@devtest``)."""
+    return corpus.name.split(":")[0]
+
+
 def corpus_part(corpus: ParallelCorpus) -> tuple[str, str]:
-    """The signature part ``("corpus", "<name>@<8hex>")``: the corpus kind (before any ``:``) and its hash."""
-    return "corpus", hashed(corpus.name.split(":")[0] or "corpus", corpus.digest)
+    """The signature part ``("corpus", "<kind>@<8hex>")``: the corpus kind and its content hash."""
+    return "corpus", hashed(corpus_kind(corpus) or "corpus", corpus.digest)
 
 
 def corpus_record(corpus: ParallelCorpus) -> AssetRecord:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..results import AssetRecord, ResultsDocument, make_provenance
 from ..signature import hashed, make_signature
-from ._doc import corpus_part, corpus_record, describe_language
+from ._doc import corpus_kind, corpus_part, corpus_record, describe_language
 from .competence import AUDIT, BOOTSTRAP_METRICS, SegmentScore, bootstrap_ci, metrics, reduce_segments
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[Segment
         "bits per byte = -sum(log p) / (sum(UTF-8 bytes) * ln 2) over the segments shared with the reference",
     }
     notes = [*audit.corpus.notes, *audit.notes]
-    if audit.corpus.name.split(":")[0].startswith("udhr"):
+    if corpus_kind(audit.corpus).startswith("udhr"):
         notes.append(UDHR_NOTE)
     items = [
         {
