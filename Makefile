@@ -2,22 +2,28 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXTRAS ?= all,dev
+DEMO_EXTRAS ?= all
+TEST_EXTRAS ?= all,dev,bench,hub
 DEMO_OUT ?= runs/demo
 DEMO_COMPETENCE_LANGS ?= eng swh fra wol  # a few minutes on a laptop CPU
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast check lint types format browser clean
+.PHONY: install install-test demo test test-fast check lint types format browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[$(DEMO_EXTRAS)]'
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[$(TEST_EXTRAS)]'
+	touch $@ $(VENV)/.installed-demo
+
+install: $(VENV)/.installed-demo
+install-test: $(VENV)/.installed-test
 
 # Headless Chromium for the report's browser tests (Debian package; needs root or sudo).
 browser:
@@ -33,22 +39,22 @@ demo: install
 	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers $(DEMO_OUT)/openness $(DEMO_OUT)/competence --out $(DEMO_OUT)/report.html
 	@echo "report: $(abspath $(DEMO_OUT))/report.html"
 
-test: install browser
+test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install-test
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-types: install
+types: install-test
 	$(BIN)/mypy
 
 check: lint types test
 
-format: install
+format: install-test
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
