@@ -79,6 +79,59 @@ def _rows(doc: ResultsDocument) -> list[dict[str, Any]]:
     return rows
 
 
+def _interval(row: Mapping[str, Any], name: str, digits: int = 2) -> str:
+    lo, hi = row.get(f"{name}_ci_low"), row.get(f"{name}_ci_high")
+    if is_number(lo) and is_number(hi):
+        return f" (95% interval {fmt_float(lo, digits)}–{fmt_float(hi, digits)})"
+    return ""
+
+
+def _num(row: Mapping[str, Any], key: str) -> float | None:
+    value: Any = row.get(key)
+    return float(value) if is_number(value) else None
+
+
+def floor_sentences(rows: Sequence[Mapping[str, Any]], order: Any) -> list[str]:
+    """Plain sentences for each language where the model does worse than the n-gram floor, or cannot be
+    told apart from it (its interval reaches 1), with the numbers and intervals."""
+    gram = f"{order}-gram" if isinstance(order, int) else "n-gram"
+    out = []
+    for r in rows:
+        ratio, model, floor = (
+            _num(r, "vs_ngram"),
+            _num(r, "heldout_bits_per_byte"),
+            _num(r, "ngram_bits_per_byte"),
+        )
+        if ratio is None or model is None or floor is None:
+            continue
+        hi, lo = _num(r, "vs_ngram_ci_high"), _num(r, "vs_ngram_ci_low")
+        segs, held = r.get("segments"), r.get("heldout_segments")
+        train = segs - held if isinstance(segs, int) and isinstance(held, int) else None
+        trained = (
+            f"trained on the other {train} segments" if isinstance(train, int) and train > 0 else "trained"
+        )
+        numbers = (
+            f"the model needs {fmt_float(model, 2)} bits per byte on the held-out half "
+            f"where a character {gram} "
+            f"{trained} of the same text needs {fmt_float(floor, 2)}"
+        )
+        if ratio > 1:
+            unsure = lo is not None and lo <= 1
+            verdict = "worse than the n-gram floor" + (
+                " (its interval reaches 1: not certain)" if unsure else ""
+            )
+            out.append(
+                f"{_label(r)}: {verdict}: {numbers}; {fmt_float(ratio, 2)}× the floor"
+                f"{_interval(r, 'vs_ngram')}."
+            )
+        elif hi is not None and hi >= 1:
+            out.append(
+                f"{_label(r)}: not clearly better than the n-gram floor: {numbers}; "
+                f"{fmt_float(ratio, 2)}× the floor{_interval(r, 'vs_ngram')}."
+            )
+    return out
+
+
 def _chart(rows: Sequence[Mapping[str, Any]], key: str, title: str, axis: str, ref: float | None) -> Any:
     items = [(_label(r), float(r[key])) for r in rows if is_number(r.get(key))]
     if not items:
@@ -107,6 +160,7 @@ def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
         "n_languages": len(rows),
         "udhr": corpus.split(":")[0].startswith("udhr"),
         "worse": [_label(r) for r in rows if str(r.get("language")) in worse],
+        "floor_sentences": floor_sentences(rows, settings.get("ngram_order")),
         "bpeb_chart": _chart(
             rows,
             "bits_per_english_byte",
