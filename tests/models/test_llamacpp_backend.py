@@ -202,3 +202,23 @@ def test_load_model_spec_reaches_this_backend(model: Any) -> None:
     assert loaded.loglikelihood([("The capital of France is", " Paris")]) == model.loglikelihood(
         [("The capital of France is", " Paris")]
     )
+
+
+@pytest.mark.slow
+def test_cli_llamacpp_gemma_signature_and_quiet_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    pytest.importorskip("llama_cpp")
+    from sovaudit.cli import main
+
+    corpus = tmp_path / "c.tsv"
+    corpus.write_text("id\teng\tswh\ns1\tAll human beings are born free.\tKila mtu amezaliwa huru.\n")
+    args = ["competence", "--model", "llamacpp:gemma3-270m", "--corpus", f"tsv:{corpus}", "--no-cache"]
+    assert main([*args, "--bootstrap", "0", "--out", str(tmp_path / "o")]) == 0
+    err = capfd.readouterr().err
+    assert "llama_" not in err and "SWA" not in err, err  # llama.cpp's load notices stay off stderr
+    doc = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert "|backend:llamacpp|" in doc["signature"]
+    assert "n_ctx=" in doc["settings"]["model_settings"]

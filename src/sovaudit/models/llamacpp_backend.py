@@ -25,10 +25,11 @@ Conventions (those of lm-evaluation-harness, which the ``hf`` backend and the en
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +45,20 @@ from .base import (
 )
 
 ROWS = 64  # log-softmax rows processed at once (bounds the float64 temporaries)
+
+
+@contextlib.contextmanager
+def _quiet_llama_log(llama_cpp: Any) -> Iterator[None]:
+    """Drop llama.cpp's log lines while a model loads (0.3.x prints a notice about the full-size SWA cache
+    to stderr even with ``verbose=False``); failures still raise. The library's logger is restored after."""
+    quiet = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+    llama_cpp.llama_log_set(quiet, ctypes.c_void_p(0))
+    try:
+        yield
+    finally:
+        from llama_cpp import _logger
+
+        llama_cpp.llama_log_set(_logger.llama_log_callback, ctypes.c_void_p(0))
 
 
 def rolling_windows(n_text: int, max_len: int, context_len: int = 1) -> list[tuple[int, int, int]]:
@@ -74,6 +89,8 @@ def rolling_windows(n_text: int, max_len: int, context_len: int = 1) -> list[tup
 class LlamaCppModel:
     """A GGUF model scored in-process by llama.cpp. ``digest`` is the file's SHA-256 unless given."""
 
+    backend = "llamacpp"  # the name in results signatures and cache keys
+
     def __init__(
         self,
         gguf_path: Path,
@@ -100,19 +117,20 @@ class LlamaCppModel:
         # then spin against each other (16x slower here), so half the cores unless told.
         threads = n_threads or max(1, (os.cpu_count() or 2) // 2)
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_batch=n_batch,
-                n_ubatch=n_batch,
-                n_threads=threads,
-                n_threads_batch=threads,
-                logits_all=False,
-                seed=seed,
-                flash_attn=False,  # on CPU it moved logprobs by up to 0.7 nats here: kept off
-                swa_full=True,  # keep the whole sliding-window cache, so common prefixes can be reused
-                verbose=False,
-            )
+            with _quiet_llama_log(llama_cpp):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_batch=n_batch,
+                    n_ubatch=n_batch,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    logits_all=False,
+                    seed=seed,
+                    flash_attn=False,  # on CPU it moved logprobs by up to 0.7 nats here: kept off
+                    swa_full=True,  # keep the whole sliding-window cache, so common prefixes can be reused
+                    verbose=False,
+                )
         except (ValueError, RuntimeError, OSError) as exc:
             raise SovauditError(
                 f"llama.cpp cannot load {path}: {exc}", "check that the GGUF is complete"

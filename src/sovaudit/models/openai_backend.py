@@ -92,6 +92,8 @@ class OpenAIModel:
     connection errors.
     """
 
+    backend = "openai"  # the name in results signatures and cache keys
+
     def __init__(
         self,
         base_url: str,
@@ -131,9 +133,8 @@ class OpenAIModel:
         ident = f"openai:{self.base_url}#{model}\n" + json.dumps(self.model_info, sort_keys=True)
         self.digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()
         # what changes the answers: the answer cache keys on it (bos_text moves prompt logprobs)
-        self.cache_settings = (
-            f"bos_text={self.bos_text!r}|generation={generation}|"
-            + json.dumps(self.extra_body, sort_keys=True)
+        self.cache_settings = f"bos_text={self.bos_text!r}|generation={generation}|" + json.dumps(
+            self.extra_body, sort_keys=True
         )
 
     def __repr__(self) -> str:
