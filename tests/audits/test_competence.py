@@ -169,3 +169,18 @@ def test_segment_longer_than_the_context_is_windowed(
     assert items["swh", "s1"]["tokens"] == want.n_tokens > 32  # every token scored, in windows
     assert items["swh", "s1"]["nats"] == pytest.approx(-want.logprob, rel=1e-5)
     assert "max_length=32" in doc["settings"]["model_settings"]
+
+
+def test_cli_country_selects_its_languages(
+    model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = write_corpus(tmp_path / "c.tsv")
+    args = ["competence", "--model", str(model_dir), "--corpus", f"tsv:{corpus}", "--bootstrap", "0"]
+    assert main([*args, "--country", "KE", "--no-cache", "--out", str(tmp_path / "ke")]) == 0
+    doc = json.loads((tmp_path / "ke" / "results.json").read_text())
+    assert [r["language"] for r in doc["rows"]] == ["eng", "swh"]
+    assert any(n.startswith("Kenya (KE): not in corpus") for n in doc["notes"])
+    capsys.readouterr()
+    assert main([*args, "--country", "JP", "--no-cache", "--out", str(tmp_path / "jp")]) == 2
+    assert "none of the languages of Japan" in capsys.readouterr().err
+    assert not (tmp_path / "jp" / "results.json").exists()
