@@ -18,7 +18,8 @@ spec that may download (only when it is not a local path).
 
 Backend options (data only: a fixed table of names and types, :data:`OPTION_TYPES`) come from the
 ``?K=V&K=V`` query after an openai spec's model, from ``--model-option K=V`` on the CLI, or as keywords
-of :func:`load_model`; :func:`parse_model_options` checks and converts them. llama-cpp-python's server
+of :func:`load_model`; :func:`parse_model_options` checks and converts them (query values are
+URL-decoded: write ``%2B`` for a ``+``). llama-cpp-python's server
 needs ``bos_text=<|im_start|>`` to score SmolLM2 (a model that adds no BOS) correctly.
 
 Backends are registered by name as ``"module:function"`` strings and imported only when used; a factory
