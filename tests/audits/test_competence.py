@@ -169,6 +169,7 @@ def test_segment_longer_than_the_context_is_windowed(
     assert items["swh", "s1"]["tokens"] == want.n_tokens > 32  # every token scored, in windows
     assert items["swh", "s1"]["nats"] == pytest.approx(-want.logprob, rel=1e-5)
     assert "max_length=32" in doc["settings"]["model_settings"]
+    assert not any("first token" in n for n in doc["notes"])  # a local backend scores every token
 
 
 def test_cli_country_selects_its_languages(

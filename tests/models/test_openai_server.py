@@ -164,6 +164,8 @@ def test_bos_text_from_the_spec_string_and_the_cli(
     rows = {r["language"]: r for r in json.loads((tmp_path / "o" / "results.json").read_text())["rows"]}
     (eng,) = remote.loglikelihood_rolling(TEXTS[:1])
     assert rows["eng"]["tokens"] == 2 * eng.n_tokens
+    notes = json.loads((tmp_path / "o" / "results.json").read_text())["notes"]
+    assert any("may not score the first token" in n for n in notes)
 
 
 def test_without_bos_the_shifted_server_logprobs_are_refused(server: str) -> None:

@@ -212,6 +212,16 @@ class CompetenceAudit:
             )
         self.corpus, self.model, self.spec = corpus, model, spec
         self.notes: list[str] = []
+        first = getattr(model, "rolling_first_token_scored", True)
+        if first is not True:
+            self.notes.append(
+                f"The {getattr(model, 'backend', 'model')} backend "
+                + ("does not score" if first is False else "may not score")
+                + " the first token of each segment (an OpenAI-compatible server gives the first prompt token"
+                " no logprob; vLLM scores it after bos_text, llama-cpp-python's server does not): bits per"
+                " byte then leave out that token's bits while counting its bytes, and read lower than a local"
+                " backend's. Compare runs of the same backend only."
+            )
         languages = list(dict.fromkeys([spec.reference, *(spec.languages or corpus.languages)]))
         self.plans: list[LanguagePlan] = []
         for lang in languages:

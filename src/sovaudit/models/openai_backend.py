@@ -132,6 +132,10 @@ class OpenAIModel:
         self.model_info = self._model_info()
         ident = f"openai:{self.base_url}#{model}\n" + json.dumps(self.model_info, sort_keys=True)
         self.digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()
+        # whether rolling scores include each text's first token: servers give the first prompt token no
+        # logprob; with bos_text it is scored only where the server echoes the BOS (vLLM, not
+        # llama-cpp-python): None = it depends on the server. Audits that divide by bytes note it.
+        self.rolling_first_token_scored: bool | None = None if self.bos_text else False
         # what changes the answers: the answer cache keys on it (bos_text moves prompt logprobs)
         self.cache_settings = f"bos_text={self.bos_text!r}|generation={generation}|" + json.dumps(
             self.extra_body, sort_keys=True
