@@ -33,3 +33,20 @@ def test_floor_sentences_name_the_language_numbers_and_interval() -> None:
     assert "interval reaches 1: not certain" in close and "not certain" not in wol
     assert swh.startswith("Swahili (swh): not clearly better than the n-gram floor")
     assert floor_sentences([rows[0]], 5) == []  # clearly better: nothing to say
+
+
+def test_bits_per_byte_interval_is_a_visible_column() -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from sovaudit.report.sections.competence import ROW_COLUMNS, _rows
+
+    doc: Any = SimpleNamespace(
+        rows=[
+            {"language": "eng", "bits_per_byte_ci_low": 0.5882, "bits_per_byte_ci_high": 0.6848},
+            {"language": "swh"},
+        ]
+    )
+    eng, swh = _rows(doc)
+    assert eng["bpb_interval"] == "0.588–0.685" and swh["bpb_interval"] is None
+    assert "bpb_interval" in [c.key for c in ROW_COLUMNS]

@@ -2,8 +2,9 @@
 
 Per results document: what the numbers mean, a warning when the corpus is the UDHR (likely in the
 training data), bits per English byte per language (a bar chart, lower is better), the model against the
-character n-gram floor (ratio, a line at 1), the per-language table with bootstrap intervals in the
-tooltips, and the notes. Every number comes from the document; missing optional fields are left out.
+character n-gram floor (ratio, a line at 1), the per-language table with the bits-per-byte interval
+in a column and the other intervals in tooltips, and the notes. Every number comes from the document;
+missing optional fields are left out.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ ROW_COLUMNS = [
     Column("language_name", "name", "text"),
     Column("script", "script", "text", select=True),
     Column("bits_per_byte", "bits/byte", "float", 3, title="-sum log2 p / UTF-8 bytes", tip_key="bpb_ci"),
+    Column("bpb_interval", "95% interval", "text", title="bits/byte, bootstrap over segments"),
     Column(
         "bits_per_english_byte",
         "bits/English byte",
@@ -75,6 +77,8 @@ def _rows(doc: ResultsDocument) -> list[dict[str, Any]]:
         row["bpeb_ci"] = _ci(r, "bits_per_english_byte")
         row["ratio_ci"] = _ci(r, "ratio_to_reference")
         row["ngram_ci"] = _ci(r, "vs_ngram")
+        interval = _interval(r, "bits_per_byte", 3)
+        row["bpb_interval"] = interval.removeprefix(" (95% interval ").rstrip(")") or None
         rows.append(row)
     return rows
 
