@@ -56,6 +56,13 @@ def backend(audit: CompetenceAudit) -> str:
     return str(getattr(audit.model, "backend", type(audit.model).__name__))
 
 
+def _scored_tokens(audit: CompetenceAudit) -> str:
+    """Which tokens of a segment the backend scores (OpenAI-compatible servers give the first none)."""
+    if backend(audit) == "openai":
+        return "every token after the first: the server gives the first prompt token no logprob"
+    return "all tokens, the first predicted from <bos>"
+
+
 def signature(audit: CompetenceAudit) -> str:
     """``corpus:<name>@<8hex>|model:<name>@<8hex>|backend:<b>|ref:<code>|ngram:wb<n>|v:<version>``."""
     return make_signature(
@@ -133,7 +140,7 @@ def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[Segment
         "ngram_split": "train on even-position shared segments, test on odd-position ones",
         "bootstrap": spec.bootstrap,
         "seed": spec.seed,
-        "method": "each shared segment scored as its own rolling request (all tokens, first from <bos>); "
+        "method": f"each shared segment scored as its own rolling request ({_scored_tokens(audit)}); "
         "bits per byte = -sum(log p) / (sum(UTF-8 bytes) * ln 2) over the segments shared with the reference",
     }
     notes = [*audit.corpus.notes, *audit.notes]
