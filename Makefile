@@ -37,7 +37,6 @@ demo: install
 	$(BIN)/sovaudit openness --out $(DEMO_OUT)/openness
 	$(BIN)/sovaudit competence --model gemma3-270m $(foreach l,$(DEMO_COMPETENCE_LANGS),--language $(l)) --out $(DEMO_OUT)/competence
 	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers $(DEMO_OUT)/openness $(DEMO_OUT)/competence --out $(DEMO_OUT)/report.html
-	@echo "report: $(abspath $(DEMO_OUT))/report.html"
 
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
