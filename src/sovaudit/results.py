@@ -14,9 +14,11 @@ import datetime as _dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -143,6 +145,24 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def staged_dir(dest: Path, prefix: str = ".staged-") -> Iterator[Path]:
+    """Yield a fresh folder beside ``dest``; when the block succeeds, it replaces ``dest`` in one rename.
+
+    A failure inside the block leaves ``dest`` as it was and removes the staging folder.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=dest.parent))
+    try:
+        yield tmp
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _write_all(files: dict[Path, str]) -> None:

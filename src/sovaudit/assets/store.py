@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import AssetError
-from ..results import AssetRecord
+from ..results import AssetRecord, staged_dir
 from ..signature import sha256_file
 from .catalogue import Asset, Source, get_asset
 
@@ -126,8 +126,8 @@ class AssetStore:
         if self.is_installed(name) and not force:
             return dest
         archives = [self._fetch(src, name) for src in asset.sources]
-        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self._ensure(self.root / "assets")))
-        try:
+        self._ensure(self.root / "assets")
+        with staged_dir(dest, prefix=f".{name}-") as tmp:
             for archive in archives:
                 _extract(archive, tmp, asset.files)
             if asset.assemble:
@@ -145,12 +145,6 @@ class AssetStore:
                 "files": files,
             }
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-            if dest.exists():
-                shutil.rmtree(dest)
-            os.replace(tmp, dest)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
         return dest
 
     def _ensure(self, path: Path) -> Path:

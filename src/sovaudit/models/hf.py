@@ -28,15 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
+from ..results import staged_dir
 from .base import (
     GenerateRequest,
     LoglikelihoodRequest,
@@ -134,19 +132,11 @@ def convert_gguf(gguf: Path, digest: str | None = None, trust_remote_code: bool 
     for attr in ("quantization_config", "_pre_quantization_dtype"):
         if hasattr(model.config, attr):
             delattr(model.config, attr)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=dest.parent))
-    try:
+    with staged_dir(dest, prefix=".convert-") as tmp:
         model.save_pretrained(str(tmp))
         tok.save_pretrained(str(tmp))
         marker = {"sha256": digest, "gguf": gguf.name, "dtype": "float32"}
         (tmp / SOURCE_MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(tmp, dest)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
 
