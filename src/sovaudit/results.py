@@ -23,12 +23,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import __version__
 from .errors import SovauditError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: audit_version, items and row_columns declared (1 is read and migrated)
+MIN_FORMAT_VERSION = 1
 RESULTS_FILE = "results.json"
 ROWS_CSV = "rows.csv"
 DEFAULT_PACKAGES = (
@@ -77,12 +78,29 @@ class ResultsDocument(BaseModel):
 
     format_version: int = FORMAT_VERSION
     audit: str
+    audit_version: str = ""
     signature: str
     settings: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance = Field(default_factory=Provenance)
     rows: list[dict[str, Any]] = Field(default_factory=list)
+    row_columns: list[str] = Field(default_factory=list)
     summary: dict[str, Any] = Field(default_factory=dict)
+    items: list[dict[str, Any]] = Field(default_factory=list)  # the per-item log
     notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        """Upgrade older documents: version 1 kept the per-item log as an undeclared ``items`` extra and had
+        no ``audit_version`` or ``row_columns``; it reads into the declared fields as it is."""
+        if not isinstance(data, dict):
+            return data
+        version = data.get("format_version", 1)
+        if isinstance(version, int) and version < MIN_FORMAT_VERSION:
+            raise ValueError(f"format_version {version} is not a sovaudit results format")
+        if version == 1:
+            data = {**data, "format_version": FORMAT_VERSION}
+        return data
 
 
 def git_revision() -> str:

@@ -1,0 +1,144 @@
+"""The audit contract: every audit is a name, a version, a pydantic ``Spec`` and three functions.
+
+- ``plan(spec) -> [Unit]``: the work, cut into units (a shard of items, segments, files ...). A unit's
+  ``payload`` is plain JSON and, with the spec, is everything ``score`` needs.
+- ``score(unit, spec, resources) -> partial``: a pure function of its inputs returning plain JSON (summable
+  counts, per-item log entries). ``resources`` gives what is expensive to build and is kept per worker
+  (the model, loaded once per worker process or Ray actor).
+- ``reduce(partials, spec) -> ResultsDocument``: folds the partials (in plan order) into rows, summary and
+  per-item log. Metrics come from summed counts by one function per metric; bootstrap resamples go through
+  that same function (see :func:`sovaudit.stats.bootstrap`).
+
+The runner (:mod:`sovaudit.runner`) drives plan -> executor -> shard store -> reduce -> atomic write, the
+same way for every audit. An audit knows no CLI and no executor. (Shape from inspect_ai's
+``Task(dataset, solver, scorer)`` and datatrove's ``PipelineStep.run(data, rank, world_size)``.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..signature import make_signature, short_hash
+
+if TYPE_CHECKING:
+    from ..models.base import LanguageModel
+    from ..results import ResultsDocument
+
+
+class AuditSpec(BaseModel):
+    """Everything that can change an audit's numbers. Frozen; unknown keys are refused.
+
+    The signature is derived from it (:meth:`Audit.signature`), so two runs with equal specs are
+    comparable and two with different specs say how they differ.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ModelRef(BaseModel):
+    """Which model an audit scores and how it is loaded: parsed by :func:`sovaudit.models.loading.parse_spec`.
+
+    ``spec`` is the user's text (an asset name, a folder, a ``.gguf``, ``hf:``/``llamacpp:``/``openai:``);
+    ``options`` are backend options (``--model-option K=V``) as text.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    spec: str = "gemma3-270m"
+    options: dict[str, str] = Field(default_factory=dict)
+    cache: bool = True
+    trust_remote_code: bool = False
+    max_length: int | None = Field(default=None, gt=0)
+
+
+class ModelAuditSpec(AuditSpec):
+    """A spec of an audit that scores a model."""
+
+    model: ModelRef = Field(default_factory=ModelRef)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of work of one audit: ``shard`` names it (unique within the plan; a file name)."""
+
+    shard: str
+    payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+class Resources:
+    """What ``score`` may use that is costly to build: kept for the worker's life (see :mod:`.runner`)."""
+
+    def __init__(self) -> None:
+        self._models: dict[str, LanguageModel] = {}
+
+    def model(self, ref: ModelRef) -> LanguageModel:
+        """The model ``ref`` names, loaded on first use and kept for every later unit of this worker."""
+        key = ref.model_dump_json()
+        if key not in self._models:
+            from ..models.loading import backend_of, load_model, parse_model_options
+
+            options = parse_model_options(backend_of(ref.spec), sorted(ref.options.items()))
+            self._models[key] = load_model(
+                ref.spec,
+                cache=ref.cache,
+                trust_remote_code=ref.trust_remote_code,
+                max_length=ref.max_length,
+                **options,
+            )
+        return self._models[key]
+
+    def close(self) -> None:
+        """Drop the loaded models."""
+        self._models.clear()
+
+
+SpecT = TypeVar("SpecT", bound=AuditSpec)
+
+
+class Audit(Generic[SpecT]):
+    """Base class of every audit. Subclasses set ``name``, ``version``, ``Spec`` and the three functions."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+    Spec: ClassVar[type[AuditSpec]]
+    #: columns of rows.csv, in order (empty: every scalar column of the rows)
+    row_columns: ClassVar[tuple[str, ...]] = ()
+    #: one line for ``sovaudit run --help`` / ``sovaudit audits``
+    summary: ClassVar[str] = ""
+
+    def plan(self, spec: SpecT) -> Sequence[Unit]:
+        """The units of work, in a deterministic order."""
+        raise NotImplementedError
+
+    def score(self, unit: Unit, spec: SpecT, resources: Resources) -> dict[str, Any]:
+        """The partial result of one unit: plain JSON."""
+        raise NotImplementedError
+
+    def reduce(self, partials: Sequence[dict[str, Any]], spec: SpecT) -> ResultsDocument:
+        """The results document from every unit's partial result, in plan order."""
+        raise NotImplementedError
+
+    # -- derived; rarely overridden ------------------------------------------------------------------------
+    def signature_parts(self, spec: SpecT) -> list[tuple[str, str]]:
+        """``(key, value)`` parts of the signature; default: the audit and a hash of the spec."""
+        return [("audit", f"{self.name}.{self.version}"), ("spec", short_hash(spec_json(spec)))]
+
+    def signature(self, spec: SpecT) -> str:
+        """The signature string of a result computed with ``spec``."""
+        return make_signature(self.signature_parts(spec))
+
+    def subject(self, spec: SpecT) -> str:
+        """A hash that names this audit, version and spec: part of every unit's fingerprint."""
+        blob = json.dumps([self.name, self.version, spec_json(spec)])
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def spec_json(spec: AuditSpec) -> str:
+    """Canonical JSON of a spec (sorted keys): hashes and fingerprints are taken over this."""
+    return json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,101 @@
+"""Option types every command shares (model, model options, country, languages, executor, out), once.
+
+A command declares ``model: ModelOpt = "gemma3-270m"`` etc. and hands them to :func:`model_ref` /
+:func:`run_options`, then calls :func:`run_and_report`, which runs the audit through the one runner and
+prints where the results are.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..audits.base import ModelRef
+
+MODEL_HELP = (
+    "Model: gemma3-270m (default), smollm2-135m, a model folder, a .gguf file, optionally prefixed with "
+    "hf: or llamacpp:, or openai:<base-url>#<model>."
+)
+
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help=MODEL_HELP)]
+ModelsOpt = Annotated[list[str] | None, typer.Option("--model", "-m", help=MODEL_HELP + " Repeatable.")]
+ModelOptionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model-option",
+        help="Backend option KEY=VALUE (repeatable), e.g. bos_text=<|im_start|> for an openai server.",
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Do not read or write the answer cache (benchmarks).")
+]
+TrustOpt = Annotated[
+    bool, typer.Option("--trust-remote-code", help="Let transformers run code shipped with the model.")
+]
+MaxLengthOpt = Annotated[
+    int | None, typer.Option("--max-length", help="Model context in tokens (default: from its config).")
+]
+CountryOpt = Annotated[
+    str | None, typer.Option("--country", help="A country (ISO 3166 code, e.g. KE): its languages.")
+]
+LanguagesOpt = Annotated[
+    list[str] | None, typer.Option("--language", "-l", help="Language to audit (repeatable).")
+]
+ExecutorOpt = Annotated[str, typer.Option("--executor", help="local, process or ray.")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-j", help="Workers (default: local 1; process and ray one per CPU)."),
+]
+AddressOpt = Annotated[
+    str | None, typer.Option("--address", help="Ray head HOST:PORT (default: start a local Ray).")
+]
+BootstrapOpt = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the intervals.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
+
+
+def OutOpt(default: str) -> Any:  # noqa: N802  (a type factory, used like the aliases above)
+    """The ``--out`` option with a default folder."""
+    return Annotated[Path, typer.Option("--out", "-o", help=f"Output folder (default {default}).")]
+
+
+def model_ref(
+    model: str,
+    model_option: list[str] | None = None,
+    no_cache: bool = False,
+    trust_remote_code: bool = False,
+    max_length: int | None = None,
+) -> ModelRef:
+    """The :class:`ModelRef` of the shared model options, with the backend options checked now."""
+    from ..errors import SovauditError
+    from ..models.loading import backend_of, parse_model_options, split_option
+
+    pairs = [split_option(o) for o in model_option or []]
+    parse_model_options(backend_of(model), pairs)  # refuse an unknown or mistyped option before any work
+    if max_length is not None and max_length < 1:
+        raise SovauditError(f"--max-length must be at least 1, not {max_length}", "pass e.g. --max-length 2048")
+    return ModelRef(
+        spec=model,
+        options=dict(pairs),
+        cache=not no_cache,
+        trust_remote_code=trust_remote_code,
+        max_length=max_length,
+    )
+
+
+def run_and_report(audit: str, spec: dict[str, Any], out: Path, executor: str = "local",
+                   workers: int | None = None, address: str | None = None) -> Any:
+    """Run ``audit`` through the runner into ``out``; print units computed/reused and the results path."""
+    from ..errors import SovauditError
+    from ..runner import RunOptions, run_audit
+
+    if str(out) == "":
+        raise SovauditError("--out is empty", "pass a folder, e.g. --out runs/x")
+    doc, stats = run_audit(audit, spec, RunOptions(out, executor, workers, address))
+    print(
+        f"{audit}: {stats.total} units ({stats.computed} computed, {stats.skipped} reused)", file=sys.stderr
+    )
+    typer.echo(f"results: {out / 'results.json'}")
+    return doc

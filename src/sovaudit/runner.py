@@ -1,0 +1,179 @@
+"""One runner for every audit: plan -> executor -> shard store (markers, resume) -> reduce -> atomic write.
+
+Python::
+
+    import sovaudit
+    doc = sovaudit.run("competence", model="gemma3-270m", languages=["swh"], out="runs/swh")
+
+Workers keep one :class:`~sovaudit.audits.base.Resources` for their life (module global below): in this
+process, in each process-pool worker, and in each Ray worker process (Ray reuses a worker process for the
+tasks of one function), so a model is loaded once per worker, not once per unit. Every unit's result is
+saved by the driver as soon as it finishes, so a run killed half-way resumes with the finished units
+skipped, and the model's answer cache (SQLite, shared by workers) holds the answers of the unit in flight.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, spec_json
+from .errors import SovauditError
+from .executors.base import RunStats, ShardStore, WorkUnit, get_executor, run_units
+from .registry import audits as audit_registry
+from .results import ResultsDocument, write_results
+
+_RESOURCES: Resources | None = None
+_AUDITS: dict[str, Audit[Any]] = {}
+
+
+def _resources() -> Resources:
+    global _RESOURCES
+    if _RESOURCES is None:
+        _RESOURCES = Resources()
+    return _RESOURCES
+
+
+def _audit(name: str) -> Audit[Any]:
+    if name not in _AUDITS:
+        _AUDITS[name] = audit_registry.get(name)()
+    return _AUDITS[name]
+
+
+def score_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """The unit function every executor runs: rebuild audit, spec and unit from JSON, then score."""
+    audit = _audit(payload["audit"])
+    spec = audit.Spec.model_validate_json(payload["spec"])
+    unit = Unit(payload["shard"], payload["unit"])
+    return audit.score(unit, spec, _resources())
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Where and how to run: output folder, executor, workers, Ray address, resume."""
+
+    out: Path | None = None
+    executor: str = "local"
+    workers: int | None = None
+    address: str | None = None
+    resume: bool = True
+
+
+def make_spec(audit: Audit[Any] | str, values: Mapping[str, Any] | AuditSpec) -> AuditSpec:
+    """Validate ``values`` into the audit's ``Spec``; a wrong key or type is one line naming it."""
+    a = _audit(audit) if isinstance(audit, str) else audit
+    if isinstance(values, AuditSpec):
+        return values
+    data = dict(values)
+    if "model" in data and isinstance(data["model"], str):
+        data["model"] = ModelRef(spec=data["model"])
+    try:
+        return a.Spec.model_validate(data)
+    except ValidationError as exc:
+        raise SovauditError(*_spec_error(a, exc)) from exc
+
+
+def _spec_error(audit: Audit[Any], exc: ValidationError) -> tuple[str, str]:
+    first = exc.errors()[0]
+    key = ".".join(str(x) for x in first["loc"]) or "(spec)"
+    allowed = ", ".join(sorted(audit.Spec.model_fields))
+    if first["type"] == "extra_forbidden":
+        return f"audit '{audit.name}' has no setting '{key}'", f"use one of: {allowed}"
+    return f"audit '{audit.name}' setting '{key}': {first['msg']}", f"settings are: {allowed}"
+
+
+def run_audit(
+    audit: Audit[Any] | str,
+    spec: AuditSpec | Mapping[str, Any],
+    options: RunOptions | None = None,
+    on_unit: Callable[[str], None] | None = None,
+) -> tuple[ResultsDocument, RunStats]:
+    """Plan, score every unfinished unit on the chosen executor, reduce, and write (when ``out`` is set)."""
+    opts = options or RunOptions()
+    a = _audit(audit) if isinstance(audit, str) else audit
+    if a.name not in _AUDITS:
+        _AUDITS[a.name] = a
+    the_spec = make_spec(a, spec)
+    if opts.address and opts.executor != "ray":
+        raise SovauditError("--address only applies to --executor ray", "add --executor ray or drop --address")
+    units = list(a.plan(the_spec))
+    _check_unique(units)
+    executor = get_executor(opts.executor, opts.workers, opts.address)
+    subject = a.subject(the_spec)
+    sj = spec_json(the_spec)
+    work = [
+        WorkUnit(a.name, subject, u.shard, {"audit": a.name, "spec": sj, "shard": u.shard, "unit": u.payload})
+        for u in units
+    ]
+    if opts.out is not None:
+        store: ShardStore | _MemoryStore = ShardStore(opts.out)
+        if not opts.resume:
+            for w in work:
+                store.marker_path(w).unlink(missing_ok=True)
+    else:
+        store = _MemoryStore()
+
+    def done(w: WorkUnit) -> None:
+        if on_unit:
+            on_unit(w.shard)
+
+    results, stats = run_units(work, score_payload, store, executor, done)  # type: ignore[arg-type]
+    doc = a.reduce(list(results), the_spec)
+    finish_document(doc, a, the_spec)
+    if opts.out is not None:
+        write_results(doc, opts.out, csv_columns=list(a.row_columns) or None)
+    return doc, stats
+
+
+def finish_document(doc: ResultsDocument, audit: Audit[Any], spec: AuditSpec) -> None:
+    """Fill what the runner knows: audit name and version, signature, settings (when the audit left them)."""
+    doc.audit = doc.audit or audit.name
+    doc.audit_version = audit.version
+    if not doc.signature:
+        doc.signature = audit.signature(spec)
+    if not doc.settings:
+        doc.settings = json.loads(spec_json(spec))
+
+
+def _check_unique(units: Sequence[Unit]) -> None:
+    seen: set[str] = set()
+    for u in units:
+        if u.shard in seen:
+            raise ValueError(f"two units of one plan share the shard name {u.shard!r}")
+        seen.add(u.shard)
+
+
+class _MemoryStore:
+    """A shard store in memory, for runs without ``out`` (Python API)."""
+
+    def __init__(self) -> None:
+        self._results: dict[str, dict[str, Any]] = {}
+
+    def is_done(self, unit: WorkUnit) -> bool:
+        return False
+
+    def save(self, unit: WorkUnit, result: dict[str, Any]) -> None:
+        self._results[unit.shard] = result
+
+    def load(self, unit: WorkUnit) -> dict[str, Any]:
+        return self._results[unit.shard]
+
+
+def run(
+    audit: str,
+    *,
+    out: str | Path | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    **settings: Any,
+) -> ResultsDocument:
+    """Run a registered audit from Python: ``run("competence", model="gemma3-270m", languages=["swh"])``."""
+    opts = RunOptions(Path(out) if out is not None else None, executor, workers, address)
+    doc, _ = run_audit(audit, settings, opts)
+    return doc
