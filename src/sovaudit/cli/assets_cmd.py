@@ -32,7 +32,7 @@ def list_assets() -> None:
         table.add_row(
             asset.name,
             asset.kind,
-            f"{src.registry}:{src.package}=={src.version}{more}",
+            f"{src.registry}:{src.package}{'@' if src.registry == 'bundled' else '=='}{src.version}{more}",
             asset.license,
             "yes" if store.is_installed(asset.name) else "no",
             asset.origin,
