@@ -25,6 +25,7 @@ BUILTIN: dict[str, dict[str, str]] = {
         "competence": "sovaudit.audits.competence:CompetenceAudit",
         "corpus": "sovaudit.audits.corpus.audit:CorpusAudit",
         "openness": "sovaudit.audits.openness.audit:OpennessAudit",
+        "bias": "sovaudit.audits.bias.audit:BiasAudit",
     },
     "backends": {
         "hf": "sovaudit.models.loading:load_hf",

@@ -19,6 +19,7 @@ from . import tokenizers_cmd  # noqa: F401  isort: skip
 from . import corpus_cmd  # noqa: F401  isort: skip
 from . import openness_cmd  # noqa: F401  isort: skip
 from . import competence_cmd  # noqa: F401  isort: skip
+from . import bias_cmd  # noqa: F401  isort: skip
 
 
 # typer >= 0.20 ships its own copy of click: its usage errors derive from typer.TyperException, and its
