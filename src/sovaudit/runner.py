@@ -26,10 +26,11 @@ from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, spec_json
 from .errors import SovauditError
 from .executors.base import RunStats, ShardStore, WorkUnit, get_executor, run_units
 from .registry import audits as audit_registry
-from .results import ResultsDocument, write_results
+from .results import ResultsDocument, write_files_atomic, write_results
 
 _RESOURCES: Resources | None = None
 _AUDITS: dict[str, Audit[Any]] = {}
+SPEC_FILE = "spec.json"  # beside results.json: audit, version and spec, to re-plan (sovaudit verify --recompute)
 
 
 def _resources() -> Resources:
@@ -112,6 +113,8 @@ def run_audit(
     ]
     if opts.out is not None:
         store: ShardStore | _MemoryStore = ShardStore(opts.out)
+        spec_doc = {"audit": a.name, "audit_version": a.version, "spec": json.loads(sj)}
+        write_files_atomic({opts.out / SPEC_FILE: json.dumps(spec_doc, sort_keys=True, indent=1) + "\n"})
         if not opts.resume:
             for w in work:
                 store.marker_path(w).unlink(missing_ok=True)
@@ -125,6 +128,7 @@ def run_audit(
     results, stats = run_units(work, score_payload, store, executor, done)  # type: ignore[arg-type]
     doc = a.reduce(list(results), the_spec)
     finish_document(doc, a, the_spec)
+    doc.summary["shards"] = {"total": stats.total, "computed": stats.computed, "skipped_finished": stats.skipped}
     if opts.out is not None:
         write_results(doc, opts.out, csv_columns=list(a.row_columns) or None)
     return doc, stats
