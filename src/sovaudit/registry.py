@@ -25,6 +25,7 @@ BUILTIN: dict[str, dict[str, str]] = {
         "competence": "sovaudit.audits.competence:CompetenceAudit",
         "corpus": "sovaudit.audits.corpus.audit:CorpusAudit",
         "openness": "sovaudit.audits.openness.audit:OpennessAudit",
+        "opinions": "sovaudit.audits.opinions.audit:OpinionsAudit",
         "pack": "sovaudit.audits.pack:PackAudit",
         "culture": "sovaudit.audits.culture.audit:CultureAudit",
         "bias": "sovaudit.audits.bias.audit:BiasAudit",

@@ -1,0 +1,162 @@
+"""``opinions``: whose opinions a model's answer distributions resemble (GlobalOpinionQA, Durmus et al. 2023).
+
+plan: read the file (every bad row refused, or skipped and counted, before any model is loaded), cut the
+questions into units. score: each question under ``min(n_options, permutations)`` cyclic shifts of its
+options, all letters of all shifts in one ``loglikelihood`` call (the engine runs each shared context once).
+reduce: per country, the mean over the questions it has of ``1 - JS distance`` with a bootstrap interval
+over questions, the uniform answerer's similarity, and the rank of the user's countries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ...errors import SovauditError
+from ...results import AssetRecord, ResultsDocument, make_provenance
+from ...signature import hashed, sha256_file, short_hash
+from ..base import Audit, ModelAuditSpec, Resources, Unit, spec_json
+from .prompts import LETTERS, build_prompt, country_aliases, from_logprobs, shifts, template
+from .readers import OpinionQuestion, countries, read_opinions
+
+ROW_COLUMNS = ("country", "similarity", "ci_low", "ci_high", "uniform_similarity", "n_questions", "rank")
+
+
+class OpinionsSpec(ModelAuditSpec):
+    """Settings of an opinions run."""
+
+    data: str
+    data_sha256: str | None = None  # the published file's SHA-256: checked before any work when given
+    countries: tuple[str, ...] = ()  # the user's countries: ISO 3166 codes or names as the file spells them
+    prompting: Literal["default", "cross-national"] = "default"
+    permutations: int = Field(4, ge=1, le=26)
+    language: str = "en"
+    bootstrap: int = Field(1000, ge=0)
+    seed: int = 0
+    skip_bad_rows: bool = False
+    limit: int | None = Field(None, ge=1)  # the first N questions only
+    shard_size: int = Field(100, ge=1)
+
+
+@lru_cache(maxsize=8)
+def _digest(path: str, mtime: float, size: int) -> str:
+    return sha256_file(Path(path))
+
+
+def file_digest(path: str) -> str:
+    """SHA-256 of the data file (cached by path, mtime and size)."""
+    st = Path(path).stat()
+    return _digest(str(Path(path).resolve()), st.st_mtime, st.st_size)
+
+
+def resolve_country(wanted: str, available: Sequence[str], where: str) -> str:
+    """The file's spelling of ``wanted`` (a name as in the file or an ISO 3166 code); refuses others."""
+    by_lower = {c.casefold(): c for c in available}
+    if wanted.casefold() in by_lower:
+        return by_lower[wanted.casefold()]
+    from ...languages import country_name
+
+    code = wanted.strip().upper()
+    if not (len(code) == 2 and code.isalpha()):
+        raise SovauditError(
+            f"country '{wanted}' is not in {where} and is not an ISO 3166 code",
+            "pass a two-letter code (e.g. KE) or a country as the file spells it",
+        )
+    name = country_name(code)  # raises for an unknown code
+    for cand in [name, *country_aliases().get(code, [])]:
+        if cand.casefold() in by_lower:
+            return by_lower[cand.casefold()]
+    raise SovauditError(
+        f"country {code} ({name}) has no answers in {where}",
+        f"pick a country the file has, e.g. {', '.join(list(available)[:5])}",
+    )
+
+
+class OpinionsAudit(Audit[OpinionsSpec]):
+    """GlobalOpinionQA similarity per country (Durmus et al. 2023), order-debiased by cyclic shifts."""
+
+    name: ClassVar[str] = "opinions"
+    version: ClassVar[str] = "1"
+    Spec: ClassVar[type[OpinionsSpec]] = OpinionsSpec
+    row_columns: ClassVar[tuple[str, ...]] = ROW_COLUMNS
+    summary: ClassVar[str] = "whose survey opinions a model's answer distributions resemble, per country"
+
+    def _read(self, spec: OpinionsSpec) -> tuple[list[OpinionQuestion], list[str], list[str]]:
+        """Questions (after limit), skipped-row reasons, and the user's countries in the file's spelling."""
+        if spec.data_sha256 is not None:
+            got = file_digest(spec.data)
+            if got.lower() != spec.data_sha256.strip().lower():
+                raise SovauditError(
+                    f"{spec.data}: SHA-256 {got} differs from the expected {spec.data_sha256}",
+                    "use the published file unchanged, or drop --sha256",
+                )
+        read = read_opinions(spec.data, skip_bad_rows=spec.skip_bad_rows)
+        questions = read.questions[: spec.limit] if spec.limit else read.questions
+        available = countries(questions)
+        users = [resolve_country(c, available, spec.data) for c in spec.countries]
+        template(spec.language, spec.prompting)  # refuse an unknown language now
+        if spec.prompting == "cross-national":
+            if len(users) != 1:
+                raise SovauditError(
+                    "cross-national prompting asks as someone from one country",
+                    "pass exactly one --country with --prompting cross-national",
+                )
+            questions = [q for q in questions if users[0] in q.selections]
+        return questions, read.skipped, users
+
+    def plan(self, spec: OpinionsSpec) -> list[Unit]:
+        """Units of ``shard_size`` questions, in file order."""
+        questions, _, users = self._read(spec)
+        country = users[0] if spec.prompting == "cross-national" else ""
+        units = []
+        for start in range(0, len(questions), spec.shard_size):
+            chunk = questions[start : start + spec.shard_size]
+            payload = {"questions": [q.to_payload() for q in chunk], "country": country}
+            units.append(Unit(f"questions-{start:06d}", payload))
+        return units
+
+    def score(self, unit: Unit, spec: OpinionsSpec, resources: Resources) -> dict[str, Any]:
+        """Every question of the unit under each cyclic shift; all letters in one loglikelihood call."""
+        questions = [OpinionQuestion.from_payload(d) for d in unit.payload["questions"]]
+        country = unit.payload.get("country", "")
+        requests: list[tuple[str, str]] = []
+        layout: list[tuple[int, int, int]] = []  # (question index, shift, first request index)
+        for qi, q in enumerate(questions):
+            for k in shifts(len(q.options), spec.permutations):
+                prompt = build_prompt(q.question, q.options, k, spec.language, spec.prompting, country)
+                layout.append((qi, k, len(requests)))
+                requests.extend((prompt, LETTERS[j]) for j in range(len(q.options)))
+        model = resources.model(spec.model)
+        results = model.loglikelihood(requests) if requests else []
+        per_question: list[list[dict[str, Any]]] = [[] for _ in questions]
+        for qi, k, first in layout:
+            n = len(questions[qi].options)
+            lps = [results[first + j].logprob for j in range(n)]
+            per_question[qi].append(from_logprobs(lps, k).to_dict())
+        return {"questions": [q.to_payload() for q in questions], "permutations": per_question}
+
+    def reduce(self, partials: Sequence[dict[str, Any]], spec: OpinionsSpec) -> ResultsDocument:
+        """Rows per country, the per-question log, summary and notes."""
+        from .reduce import reduce_opinions
+
+        _, skipped, users = self._read(spec)
+        doc = reduce_opinions(partials, spec, users, skipped)
+        doc.provenance = make_provenance(
+            [AssetRecord(name=Path(spec.data).name, kind="opinions-data", sha256=file_digest(spec.data))]
+        )
+        return doc
+
+    def signature_parts(self, spec: OpinionsSpec) -> list[tuple[str, str]]:
+        """Audit, data hash, model, prompting, shifts, language, and a hash of the whole spec."""
+        return [
+            ("audit", f"{self.name}.{self.version}"),
+            ("data", hashed(Path(spec.data).name.replace("|", "_"), file_digest(spec.data))),
+            ("model", spec.model.spec.replace("|", "_")),
+            ("prompt", f"{spec.language}-{spec.prompting}"),
+            ("perm", str(spec.permutations)),
+            ("spec", short_hash(spec_json(spec))),
+        ]
