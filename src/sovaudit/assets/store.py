@@ -280,8 +280,8 @@ def _extract(archive: Path, into: Path, patterns: list[str]) -> None:
                     _safe_target(into, info.filename).parent.mkdir(parents=True, exist_ok=True)
                     with zf.open(info) as src, _safe_target(into, info.filename).open("wb") as dst:
                         shutil.copyfileobj(src, dst, CHUNK)
-    elif name.endswith((".tgz", ".tar.gz")):
-        with tarfile.open(archive, "r:gz") as tf:
+    elif name.endswith((".tgz", ".tar.gz", ".tar.xz")):  # .tar.xz: the bundled archives
+        with tarfile.open(archive, "r:xz" if name.endswith(".xz") else "r:gz") as tf:
             for member in tf.getmembers():
                 if member.isfile() and wanted(member.name):
                     target = _safe_target(into, member.name)
