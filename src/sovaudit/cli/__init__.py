@@ -19,6 +19,9 @@ from . import tokenizers_cmd  # noqa: F401  isort: skip
 from . import corpus_cmd  # noqa: F401  isort: skip
 from . import openness_cmd  # noqa: F401  isort: skip
 from . import competence_cmd  # noqa: F401  isort: skip
+from . import keys_cmd  # noqa: F401  isort: skip
+from . import verify_cmd  # noqa: F401  isort: skip
+from . import compare_cmd  # noqa: F401  isort: skip
 from . import opinions_cmd  # noqa: F401  isort: skip
 from . import keys_cmd  # noqa: F401  isort: skip
 from . import verify_cmd  # noqa: F401  isort: skip
