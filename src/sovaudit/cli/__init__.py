@@ -23,9 +23,6 @@ from . import keys_cmd  # noqa: F401  isort: skip
 from . import verify_cmd  # noqa: F401  isort: skip
 from . import compare_cmd  # noqa: F401  isort: skip
 from . import opinions_cmd  # noqa: F401  isort: skip
-from . import keys_cmd  # noqa: F401  isort: skip
-from . import verify_cmd  # noqa: F401  isort: skip
-from . import compare_cmd  # noqa: F401  isort: skip
 from . import run_cmd  # noqa: F401  isort: skip
 from . import pack_cmd  # noqa: F401  isort: skip
 from . import culture_cmd  # noqa: F401  isort: skip
