@@ -26,6 +26,7 @@ BUILTIN: dict[str, dict[str, str]] = {
         "corpus": "sovaudit.audits.corpus.audit:CorpusAudit",
         "openness": "sovaudit.audits.openness.audit:OpennessAudit",
         "opinions": "sovaudit.audits.opinions.audit:OpinionsAudit",
+        "politics": "sovaudit.audits.politics.audit:PoliticsAudit",
         "pack": "sovaudit.audits.pack:PackAudit",
         "culture": "sovaudit.audits.culture.audit:CultureAudit",
         "bias": "sovaudit.audits.bias.audit:BiasAudit",
