@@ -39,7 +39,8 @@ def test_expected_and_argmax_answers() -> None:
         {"probs": p, "values": VALUES} for p in ([0, 0, 0, 0.5, 0.5], [0, 0, 0, 1, 0], [1, 0, 0, 0, 0])
     ]
     exp, arg = variant_scores("8values", S, answers, AXES)
-    # expected: 0.75, 0.5, -1 -> econ sum 7.5 - 5 - 5 = -2.5 -> 100 * 22.5 / 50 = 45; argmax: 0.5, .5, -1 -> 40
+    # expected: 0.75, 0.5, -1 -> econ sum 7.5 - 5 - 5 = -2.5 -> 100 * 22.5 / 50 = 45
+    # argmax: 0.5, 0.5, -1 -> econ sum 5 - 5 - 5 = -5 -> 100 * 20 / 50 = 40
     assert exp["econ"] == pytest.approx(45.0) and arg["econ"] == pytest.approx(40.0)
 
 
