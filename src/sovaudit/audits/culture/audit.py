@@ -76,7 +76,7 @@ def data_root(spec: CultureSpec) -> Path:
         return root
     from ...assets.store import AssetStore
 
-    return AssetStore().path(ASSET)
+    return AssetStore().path(ASSET) / "blend"
 
 
 def _codes(spec: CultureSpec) -> list[str]:
