@@ -1,4 +1,4 @@
-"""BBQ bias scores on a 12-item fixture computed by hand, and the target derivation of BBQ_results_metadata.R."""
+"""BBQ bias scores on a 12-item fixture computed by hand; target derivation of BBQ_results_metadata.R."""
 
 from __future__ import annotations
 

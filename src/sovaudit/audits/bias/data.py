@@ -114,7 +114,9 @@ def benchmark_folder(benchmark: str, data: str | None) -> tuple[Path, AssetRecor
     from ...assets.store import default_store
 
     store = default_store()
-    return store.path(ASSETS[benchmark]), store.record(ASSETS[benchmark])
+    base = store.path(ASSETS[benchmark])
+    inner = base / ASSETS[benchmark]  # bundled archives hold <name>/data/... (tools/make_bias_assets.py)
+    return (inner if inner.is_dir() else base), store.record(ASSETS[benchmark])
 
 
 def load(benchmark: str, data: str | None = None) -> Loaded:
