@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the licence texts are archived byte for byte)
 """Build the bias audit's bundled archives (BBQ, KoBBQ, CBBQ, CrowS-Pairs EN/FR) from reference copies.
 
     python tools/make_bias_assets.py /work/shared/data /path/to/nyu-mll-BBQ-LICENSE
@@ -16,8 +17,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_bundled import build  # noqa: E402
+from make_bundled import build
 
+ARCHIVES = {"kobbq": "kobbq-0dd165a", "cbbq": "cbbq-95eaf2e"}  # archive names (upstream commit)
 CROWS_LICENSE = """CrowS-Pairs (Nangia, Vania, Bhalerao, Bowman, EMNLP 2020), github nyu-mll/crows-pairs data/.
 Licensed under the Creative Commons Attribution-ShareAlike 4.0 International License (CC BY-SA 4.0),
 https://creativecommons.org/licenses/by-sa/4.0/ . Known data-quality problems: Blodgett et al., ACL 2021.
@@ -80,7 +82,7 @@ def main() -> None:
     ref, lic = Path(sys.argv[1]), Path(sys.argv[2])
     with tempfile.TemporaryDirectory() as t:
         for name, (folder, note) in stage(ref, lic, Path(t)).items():
-            path = build(f"{name}", folder, ["**/*"], name, note)
+            path = build(ARCHIVES.get(name, name), folder, ["**/*"], name, note)
             data = path.read_bytes()
             print(f"{name}: {path.name} sha256 {hashlib.sha256(data).hexdigest()} size {len(data)}")
 
