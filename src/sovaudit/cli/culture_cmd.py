@@ -26,7 +26,14 @@ from .common import (
 
 @app.command("culture")
 def culture(
-    benchmark: Annotated[str, typer.Option("--benchmark", help="blend (BLEnD short answers).")] = "blend",
+    benchmark: Annotated[
+        str,
+        typer.Option(
+            "--benchmark",
+            help="blend (BLEnD short answers, shipped), or from your copy (--data): global-mmlu, include, "
+            "culturalbench-easy, culturalbench-hard.",
+        ),
+    ] = "blend",
     model: ModelOpt = "gemma3-270m",
     country: Annotated[
         list[str] | None,
@@ -34,6 +41,12 @@ def culture(
     ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="BLEnD's data/ folder (default: the copy sovaudit ships).")
+    ] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--language", "-l", help="Global-MMLU / INCLUDE: only this language folder (repeatable)."
+        ),
     ] = None,
     mode: Annotated[
         list[str] | None, typer.Option("--mode", help="local and/or en (repeatable; default both).")
@@ -59,19 +72,26 @@ def culture(
     """Cultural knowledge per country x language (score, interval, questions, I-don't-know rate) and the
     local-language vs English gap."""
     from ..audits.culture.blend import country_code
+    from ..audits.culture.mc import MC_BENCHMARKS
     from ..errors import SovauditError
 
-    if benchmark != "blend":
-        raise SovauditError(f"unknown benchmark '{benchmark}'", "use --benchmark blend")
+    if benchmark != "blend" and benchmark not in MC_BENCHMARKS:
+        raise SovauditError(
+            f"unknown benchmark '{benchmark}'", f"use blend or one of {', '.join(MC_BENCHMARKS)}"
+        )
     for m in mode or []:
         if m not in ("local", "en"):
             raise SovauditError(f"--mode {m} is not a mode", "use --mode local and/or --mode en")
-    codes = tuple(country_code(c) for c in country or [])
+    if benchmark == "blend":
+        codes = tuple(country_code(c) for c in country or [])
+    else:
+        codes = tuple(c.upper() for c in country or [])
     spec = {
         "model": model_ref(model, model_option, no_cache, trust_remote_code, max_length),
         "benchmark": benchmark,
         "data": str(data) if data else None,
         "countries": codes,
+        "languages": tuple(language or ()),
         "modes": tuple(mode or ("local", "en")),
         "prompt": prompt,
         "max_tokens": max_tokens,

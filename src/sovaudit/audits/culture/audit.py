@@ -36,6 +36,10 @@ from .blend import (
     replace_country_name,
 )
 from .blend_score import clean_response, is_idk, is_valid_question, score_response
+from .mc import PER_UNIT as MC_PER_UNIT
+from .mc import read_items, reduce_mc
+from .mc import score_items as score_mc
+from .mc_readers import MCItem
 
 ASSET = "blend"
 PER_UNIT = 100
@@ -50,8 +54,11 @@ LEMMA_NOTE = (
 class CultureSpec(ModelAuditSpec):
     """Settings of a culture run."""
 
-    benchmark: Literal["blend"] = "blend"
-    data: str | None = None  # BLEnD's data/ folder; default: the bundled asset
+    benchmark: Literal["blend", "global-mmlu", "include", "culturalbench-easy", "culturalbench-hard"] = (
+        "blend"
+    )
+    data: str | None = None  # the benchmark's folder; BLEnD default: the bundled asset
+    languages: tuple[str, ...] = ()  # Global-MMLU / INCLUDE: only these language folders
     countries: tuple[str, ...] = ()  # authors' codes (DZ, KR, ...); empty: all 16
     modes: tuple[Literal["local", "en"], ...] = ("local", "en")
     prompt: str = DEFAULT_PROMPT
@@ -94,6 +101,16 @@ def _digest(root: Path, codes: Sequence[str]) -> str:
         ):
             p = root / rel
             h.update(rel.encode() + b"\0" + (p.read_bytes() if p.is_file() else b""))
+    return h.hexdigest()
+
+
+def _mc_digest(spec: CultureSpec) -> str:
+    """SHA-256 over the user's copy of a multiple-choice benchmark (relative names and contents)."""
+    root = Path(spec.data or "")
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 
@@ -175,6 +192,8 @@ class CultureAudit(Audit[CultureSpec]):
 
     def plan(self, spec: CultureSpec) -> list[Unit]:
         """Read every selected country's files (a missing one stops here, before any model loads)."""
+        if spec.benchmark != "blend":
+            return self._plan_mc(spec)
         root = data_root(spec)
         units = []
         for code in _codes(spec):
@@ -198,8 +217,31 @@ class CultureAudit(Audit[CultureSpec]):
                     )
         return units
 
+    def _plan_mc(self, spec: CultureSpec) -> list[Unit]:
+        items = read_items(spec.benchmark, spec.data, spec.languages)
+        if spec.countries and spec.benchmark.startswith("culturalbench"):
+            from ...languages import country_name
+
+            names = {country_name(c).lower() for c in spec.countries}
+            items = [it for it in items if it.country.lower() in names]
+            if not items:
+                raise SovauditError(
+                    f"{spec.benchmark} has no question about {', '.join(spec.countries)}",
+                    "see the country column of the file",
+                )
+        return [
+            Unit(
+                f"{spec.benchmark}-{i // MC_PER_UNIT:04d}",
+                {"items": [it.to_dict() for it in items[i : i + MC_PER_UNIT]]},
+            )
+            for i in range(0, len(items), MC_PER_UNIT)
+        ]
+
     def score(self, unit: Unit, spec: CultureSpec, resources: Resources) -> dict[str, Any]:
         """Generate and score one unit's questions."""
+        if spec.benchmark != "blend":
+            items = [MCItem.from_dict(d) for d in unit.payload["items"]]
+            return {"items": score_mc(items, spec.benchmark, resources.model(spec.model))}
         questions = [BlendQuestion.from_dict(d) for d in unit.payload["questions"]]
         model = resources.model(spec.model)
         return {
@@ -209,6 +251,19 @@ class CultureAudit(Audit[CultureSpec]):
     def reduce(self, partials: Sequence[dict[str, Any]], spec: CultureSpec) -> ResultsDocument:
         """Rows per country x language, local-vs-English gaps, the per-question log."""
         logs = [e for p in partials for e in p["items"]]
+        if spec.benchmark != "blend":
+            rows, summary = reduce_mc(logs, spec.benchmark, spec.bootstrap, spec.seed)
+            record = AssetRecord(
+                name=spec.benchmark, kind="dataset", sha256=_mc_digest(spec), origin=str(spec.data)
+            )
+            return ResultsDocument(
+                audit=self.name,
+                signature="",
+                provenance=make_provenance([record]),
+                rows=rows,
+                summary={**summary, "model": spec.model.spec},
+                items=logs,
+            )
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for e in logs:
             groups.setdefault((e["country"], e["mode"]), []).append(e)
@@ -287,6 +342,12 @@ class CultureAudit(Audit[CultureSpec]):
 
     def signature_parts(self, spec: CultureSpec) -> list[tuple[str, str]]:
         """Data hash, countries, model, prompt, length cap, audit version."""
+        if spec.benchmark != "blend":
+            return [
+                ("data", hashed(spec.benchmark, _mc_digest(spec))),
+                ("model", spec.model.spec),
+                ("audit", f"{self.name}.{self.version}"),
+            ]
         codes = _codes(spec)
         return [
             ("data", hashed("blend", _digest(data_root(spec), codes))),
