@@ -21,14 +21,14 @@ KINDS = ("audits", "backends", "executors", "corpora", "sections")
 # kind -> name -> "module:object". Data only; every built-in plug-in is listed here and nowhere else.
 BUILTIN: dict[str, dict[str, str]] = {
     "audits": {
-        "tokenizers": "sovaudit.audits.tokenizer_tax:TokenizerTaxAudit",
-        "competence": "sovaudit.audits.competence:CompetenceAudit",
+        "tokenizers": "sovaudit.audits.tokenizer_tax_audit:TokenizersAudit",
+        "competence": "sovaudit.audits.competence_audit:CompetenceAudit",
         "corpus": "sovaudit.audits.corpus.audit:CorpusAudit",
         "openness": "sovaudit.audits.openness.audit:OpennessAudit",
-        "opinions": "sovaudit.audits.opinions.audit:OpinionsAudit",
-        "politics": "sovaudit.audits.politics.audit:PoliticsAudit",
         "pack": "sovaudit.audits.pack:PackAudit",
         "culture": "sovaudit.audits.culture.audit:CultureAudit",
+        "opinions": "sovaudit.audits.opinions.audit:OpinionsAudit",
+        "politics": "sovaudit.audits.politics.audit:PoliticsAudit",
         "bias": "sovaudit.audits.bias.audit:BiasAudit",
     },
     "backends": {

@@ -24,13 +24,15 @@ from pydantic import ValidationError
 
 from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, spec_json
 from .errors import SovauditError
-from .executors.base import RunStats, ShardStore, WorkUnit, get_executor, run_units
+from .executors.base import META_KEY, RunStats, ShardStore, WorkUnit, get_executor, run_units
 from .registry import audits as audit_registry
 from .results import ResultsDocument, write_files_atomic, write_results
 
 _RESOURCES: Resources | None = None
 _AUDITS: dict[str, Audit[Any]] = {}
-SPEC_FILE = "spec.json"  # beside results.json: audit, version and spec, to re-plan (sovaudit verify --recompute)
+SPEC_FILE = (
+    "spec.json"  # beside results.json: audit, version and spec, to re-plan (sovaudit verify --recompute)
+)
 
 
 def _resources() -> Resources:
@@ -51,7 +53,15 @@ def score_payload(payload: dict[str, Any]) -> dict[str, Any]:
     audit = _audit(payload["audit"])
     spec = audit.Spec.model_validate_json(payload["spec"])
     unit = Unit(payload["shard"], payload["unit"])
-    return audit.score(unit, spec, _resources())
+    res = _resources()
+    computed0, asked0 = res.answer_counts()
+    result = audit.score(unit, spec, res)
+    computed1, asked1 = res.answer_counts()
+    result[META_KEY] = {
+        "answers_computed": computed1 - computed0,
+        "answers_cached": (asked1 - asked0) - (computed1 - computed0),
+    }
+    return result
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,9 @@ def run_audit(
         _AUDITS[a.name] = a
     the_spec = make_spec(a, spec)
     if opts.address and opts.executor != "ray":
-        raise SovauditError("--address only applies to --executor ray", "add --executor ray or drop --address")
+        raise SovauditError(
+            "--address only applies to --executor ray", "add --executor ray or drop --address"
+        )
     units = list(a.plan(the_spec))
     _check_unique(units)
     executor = get_executor(opts.executor, opts.workers, opts.address)
@@ -117,7 +129,7 @@ def run_audit(
         write_files_atomic({opts.out / SPEC_FILE: json.dumps(spec_doc, sort_keys=True, indent=1) + "\n"})
         if not opts.resume:
             for w in work:
-                store.marker_path(w).unlink(missing_ok=True)
+                store.forget(w)
     else:
         store = _MemoryStore()
 
@@ -128,7 +140,11 @@ def run_audit(
     results, stats = run_units(work, score_payload, store, executor, done)  # type: ignore[arg-type]
     doc = a.reduce(list(results), the_spec)
     finish_document(doc, a, the_spec)
-    doc.summary["shards"] = {"total": stats.total, "computed": stats.computed, "skipped_finished": stats.skipped}
+    doc.summary["shards"] = {
+        "total": stats.total,
+        "computed": stats.computed,
+        "skipped_finished": stats.skipped,
+    }
     if opts.out is not None:
         write_results(doc, opts.out, csv_columns=list(a.row_columns) or None)
     return doc, stats
@@ -160,6 +176,9 @@ class _MemoryStore:
 
     def is_done(self, unit: WorkUnit) -> bool:
         return False
+
+    def forget(self, unit: WorkUnit) -> None:
+        self._results.pop(unit.shard, None)
 
     def save(self, unit: WorkUnit, result: dict[str, Any]) -> None:
         self._results[unit.shard] = result

@@ -121,13 +121,13 @@ def test_cli_contract_on_tiny_model(
     assert rows["swh"]["bits_per_english_byte"] == pytest.approx(bits / rows["swh"]["ref_bytes"])
     assert rows["swh"]["bits_per_byte"] == pytest.approx(bits / sum(i["bytes"] for i in items))
     assert (out / "rows.csv").is_file()
-    assert "from the cache" in capsys.readouterr().err
+    assert "competence: 3 units (3 computed, 0 reused)" in capsys.readouterr().out
     # second run: everything from the cache, same numbers
     assert (
         main([*args, "--language", "eng", "--language", "swh", "--language", "fra", "--bootstrap", "200"])
         == 0
     )
-    assert "32 from the cache, 0 computed" in capsys.readouterr().err  # 36 texts, 4 missing in fra
+    assert "competence: 3 units (0 computed, 3 reused)" in capsys.readouterr().out  # the shard store
     again = json.loads((out / "results.json").read_text())
     assert again["rows"] == doc["rows"]
 

@@ -50,7 +50,12 @@ def test_ray_matches_local_and_layout(tmp_path: Path) -> None:
     assert on_ray.summary["shards"]["computed"] == on_ray.summary["shards"]["total"] > 6
     names = lambda out: sorted(p.name for p in (tmp_path / out / "shards").iterdir())  # noqa: E731
     assert names("ray") == names("local")
-    assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == ["results.json", "rows.csv", "shards"]
+    assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == [
+        "results.json",
+        "rows.csv",
+        "shards",
+        "spec.json",
+    ]
     print(f"ray run: {elapsed:.1f} s")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sovaudit.cache import AnswerCache, CachedModel, model_key, request_key
 from sovaudit.models.base import GenerateRequest
+from sovaudit.models.cache import AnswerCache, CachedModel, model_key, request_key
 from sovaudit.models.hf import HFModel, HFOptions
 
 PAIRS = [("All human beings", " are born"), ("All human beings", " free"), ("Kila mtu", " huru")]

@@ -166,7 +166,7 @@ def test_long_text_is_windowed_with_full_context(gguf: Path) -> None:
     (windowed,) = short.loglikelihood_rolling([text])
     (whole,) = long.loglikelihood_rolling([text])
     assert whole.n_tokens == windowed.n_tokens > short.n_ctx
-    from sovaudit.cache import model_key
+    from sovaudit.models.cache import model_key
 
     assert model_key(short) != model_key(long)  # windowed answers are cached apart from whole ones
     # the second window sees 256 tokens of context instead of all: close, not equal (repeated text)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import sovaudit
-from sovaudit.cache import CachedModel
 from sovaudit.errors import SovauditError
 from sovaudit.models.base import LanguageModel
+from sovaudit.models.cache import CachedModel
 from sovaudit.models.hf import HFModel
 from sovaudit.models.loading import BACKENDS, LoadOptions, ModelSpec, load_model, parse_spec, register_backend
 
@@ -76,7 +76,8 @@ def test_truncated_gguf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_load_model_is_cached_unless_told(tiny_gemma: Path) -> None:
     cached = sovaudit.load_model(str(tiny_gemma))
-    assert isinstance(cached, CachedModel) and isinstance(cached, LanguageModel)
+    assert isinstance(cached, CachedModel) and cached.inner.digest == cached.digest
+    assert cached.info == cached.inner.info  # the wrapper states the model's info, changes no number
     plain = load_model(str(tiny_gemma), cache=False)
     assert isinstance(plain, HFModel)
     assert plain.digest == cached.digest and len(plain.digest) == 64

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from test_openai_faults import FAST, good, send, toy_logprob, toy_server
 
-from sovaudit.cache import model_key
 from sovaudit.cli import main
 from sovaudit.errors import SovauditError
+from sovaudit.models.cache import model_key
 from sovaudit.models.loading import backend_of, load_model, parse_model_options, parse_spec, split_option
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audits"))

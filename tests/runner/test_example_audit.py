@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from example_audit import BytesPerCharAudit
 
 from sovaudit import registry
 from sovaudit.cli import main
 from sovaudit.runner import RunOptions, run_audit
-
-from example_audit import BytesPerCharAudit
 
 TEXTS = {"eng": ["abc", "hello world"], "ell": ["αβγ", "γειά σου"], "amh": ["ሰላም"]}
 

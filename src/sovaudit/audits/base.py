@@ -93,6 +93,16 @@ class Resources:
             )
         return self._models[key]
 
+    def answer_counts(self) -> tuple[int, int]:
+        """Answers (computed, asked) so far by the cached models of this worker (uncached: not counted)."""
+        from ..models.cache import CachedModel
+
+        computed = asked = 0
+        for m in self._models.values():
+            if isinstance(m, CachedModel):
+                computed, asked = computed + m.computed, asked + m.requested
+        return computed, asked
+
     def close(self) -> None:
         """Drop the loaded models."""
         self._models.clear()

@@ -17,8 +17,8 @@ and every segment's numbers are cached and logged. From summable counts:
 - bootstrap 95% intervals over segments (resample segments with replacement, recompute each metric from
   the summed counts of the resample; fixed seed).
 
-Everything below :class:`SegmentScore` is a pure function; :class:`CompetenceAudit` plans the requests,
-runs them through any :class:`~sovaudit.models.base.LanguageModel` and reduces them.
+Everything here is a pure function; :class:`~sovaudit.audits.competence_audit.CompetenceAudit` plans the
+requests, runs them through the runner on any :class:`~sovaudit.models.base.LanguageModel` and reduces them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from typing import Any
 
 from ..corpora.base import ParallelCorpus
 from ..errors import SovauditError
-from ..models.base import LanguageModel
 from .competence_ngram import WittenBellCharLM, split_halves
 
 AUDIT = "competence"
@@ -78,24 +77,26 @@ def bits_per_byte(nats: float, n_bytes: int) -> float | None:
 
 
 def metrics(c: CompetenceCounts) -> dict[str, Any]:
-    """All row metrics of one model x language, from its counts alone."""
-    ref_bits = c.ref_nats / LN2
+    """All row metrics of one model x language, from its counts alone (bootstrapped ones via METRIC_FNS)."""
+    from ..stats import point
+
+    stats = _stat_vector(c).reshape(1, -1)
     return {
         "segments": c.segments,
         "tokens": c.tokens,
         "bytes": c.bytes,
         "chars": c.chars,
         "bits": c.nats / LN2,
-        "bits_per_byte": bits_per_byte(c.nats, c.bytes),
-        "bits_per_english_byte": _ratio(c.nats / LN2, c.ref_bytes),
+        "bits_per_byte": point(stats, METRIC_FNS["bits_per_byte"]),
+        "bits_per_english_byte": point(stats, METRIC_FNS["bits_per_english_byte"]),
         "bits_per_token": _ratio(c.nats / LN2, c.tokens),
         "tokens_per_byte": _ratio(c.tokens, c.bytes),
-        "ratio_to_reference": _ratio(c.nats / LN2, ref_bits),
+        "ratio_to_reference": point(stats, METRIC_FNS["ratio_to_reference"]),
         "ref_bytes": c.ref_bytes,
         "heldout_segments": c.heldout_segments,
         "heldout_bits_per_byte": bits_per_byte(c.heldout_nats, c.heldout_bytes),
         "ngram_bits_per_byte": bits_per_byte(c.ngram_nats, c.heldout_bytes),
-        "vs_ngram": _ratio(c.heldout_nats, c.ngram_nats),
+        "vs_ngram": point(stats, METRIC_FNS["vs_ngram"]),
     }
 
 
@@ -140,53 +141,45 @@ def reduce_segments(scores: Sequence[SegmentScore]) -> CompetenceCounts:
 
 
 BOOTSTRAP_METRICS = ("bits_per_byte", "bits_per_english_byte", "ratio_to_reference", "vs_ngram")
+# the columns of a segment's summable statistics, in the order the metric functions below index them
+STAT_COLUMNS = ("nats", "bytes", "ref_bytes", "ref_nats", "heldout_nats", "ngram_nats")
+
+
+def _stat_vector(c: CompetenceCounts) -> Any:
+    import numpy as np
+
+    return np.array([c.nats, c.bytes, c.ref_bytes, c.ref_nats, c.heldout_nats, c.ngram_nats], dtype=float)
+
+
+# One function per bootstrapped metric, over summed statistics (``sums[..., k]`` = column k): the point
+# estimate of a row and every bootstrap resample call these same functions (sovaudit.stats).
+METRIC_FNS: dict[str, Any] = {
+    "bits_per_byte": lambda s: s[..., 0] / (s[..., 1] * LN2),
+    "bits_per_english_byte": lambda s: s[..., 0] / LN2 / s[..., 2],
+    "ratio_to_reference": lambda s: s[..., 0] / s[..., 3],
+    "vs_ngram": lambda s: s[..., 4] / s[..., 5],
+}
+
+
+def segment_stats(scores: Sequence[SegmentScore]) -> Any:
+    """The segments' statistics as a matrix (segments x :data:`STAT_COLUMNS`)."""
+    import numpy as np
+
+    rows = [_stat_vector(s.counts()) for s in scores]
+    return np.array(rows, dtype=float).reshape(len(rows), len(STAT_COLUMNS))
 
 
 def bootstrap_ci(
     scores: Sequence[SegmentScore], n_boot: int = 1000, seed: int = 0, level: float = 0.95
 ) -> dict[str, tuple[float, float] | None]:
-    """Percentile intervals of the metrics in ``BOOTSTRAP_METRICS`` over resamples of the segments."""
-    import numpy as np
+    """Percentile intervals of the metrics in ``BOOTSTRAP_METRICS`` over resamples of the segments.
 
-    if len(scores) < 2 or n_boot <= 0:
-        return dict.fromkeys(BOOTSTRAP_METRICS)
-    cols = {
-        name: np.array([float(getattr(s, name)) for s in scores])
-        for name in ("nats", "bytes", "ref_bytes", "ref_nats", "ngram_nats")
-    }
-    held = np.array([s.heldout for s in scores], dtype=float)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(scores), size=(n_boot, len(scores)))
-    sums = {k: v[idx].sum(axis=1) for k, v in cols.items()}
-    held_nats = (cols["nats"] * held)[idx].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = {
-            "bits_per_byte": sums["nats"] / (sums["bytes"] * LN2),
-            "bits_per_english_byte": sums["nats"] / LN2 / sums["ref_bytes"],
-            "ratio_to_reference": sums["nats"] / sums["ref_nats"],
-            "vs_ngram": held_nats / sums["ngram_nats"],
-        }
-    lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
-    out: dict[str, tuple[float, float] | None] = {}
-    for name, v in values.items():
-        v = v[np.isfinite(v)]
-        out[name] = (float(np.percentile(v, lo)), float(np.percentile(v, hi))) if len(v) else None
-    return out
+    Each resample's metric comes from :data:`METRIC_FNS`, the functions that give the point estimate.
+    """
+    from ..stats import bootstrap
 
-
-# -- the audit -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompetenceSpec:
-    """Settings of one competence run."""
-
-    reference: str
-    languages: tuple[str, ...] = ()  # empty: every language of the corpus
-    ngram_order: int = 5
-    bootstrap: int = 1000
-    seed: int = 0
-    skip_empty: bool = True
+    stats = segment_stats(scores)
+    return {name: bootstrap(stats, METRIC_FNS[name], n_boot, seed, level) for name in BOOTSTRAP_METRICS}
 
 
 @dataclass(frozen=True)
@@ -201,96 +194,70 @@ class LanguagePlan:
     test: tuple[int, ...]
 
 
-class CompetenceAudit:
-    """Plans the rolling requests of a competence run over a corpus, scores them and reduces them."""
-
-    def __init__(self, corpus: ParallelCorpus, model: LanguageModel, spec: CompetenceSpec) -> None:
-        if not corpus.has(spec.reference):
-            raise SovauditError(
-                f"reference language '{spec.reference}' is not in corpus {corpus.name}",
-                "pass --reference with a code the corpus has (eng for UDHR, eng_Latn for FLORES-200)",
-            )
-        self.corpus, self.model, self.spec = corpus, model, spec
-        self.notes: list[str] = []
-        first = getattr(model, "rolling_first_token_scored", True)
-        if first is not True:
-            self.notes.append(
-                f"The {getattr(model, 'backend', 'model')} backend "
-                + ("does not score" if first is False else "may not score")
-                + " the first token of each segment (an OpenAI-compatible server gives the first prompt token"
-                " no logprob; vLLM scores it after bos_text, llama-cpp-python's server does not): bits per"
-                " byte then leave out that token's bits while counting its bytes, and read lower than a local"
-                " backend's. Compare runs of the same backend only."
-            )
-        languages = list(dict.fromkeys([spec.reference, *(spec.languages or corpus.languages)]))
-        self.plans: list[LanguagePlan] = []
-        for lang in languages:
-            ids = tuple(corpus.aligned(lang, spec.reference))
-            if not ids:
-                if not spec.skip_empty:
-                    raise SovauditError(
-                        f"language '{lang}' shares no text with the reference '{spec.reference}'",
-                        "leave it out, or pick another --reference",
-                    )
-                self.notes.append(f"{lang}: no text shared with the reference {spec.reference}; left out")
-                continue
-            train, test = split_halves(len(ids))
-            self.plans.append(
-                LanguagePlan(
-                    lang,
-                    ids,
-                    tuple(corpus.segments(lang, ids)),
-                    tuple(corpus.segments(spec.reference, ids)),
-                    tuple(train),
-                    tuple(test),
+def plan_languages(
+    corpus: ParallelCorpus, reference: str, languages: Sequence[str], skip_empty: bool = True
+) -> tuple[list[LanguagePlan], list[str]]:
+    """Each language's segments shared with the reference (the reference first), and notes."""
+    notes: list[str] = []
+    plans: list[LanguagePlan] = []
+    for lang in dict.fromkeys([reference, *(languages or corpus.languages)]):
+        ids = tuple(corpus.aligned(lang, reference))
+        if not ids:
+            if not skip_empty:
+                raise SovauditError(
+                    f"language '{lang}' shares no text with the reference '{reference}'",
+                    "leave it out, or pick another --reference",
                 )
+            notes.append(f"{lang}: no text shared with the reference {reference}; left out")
+            continue
+        train, test = split_halves(len(ids))
+        plans.append(
+            LanguagePlan(
+                lang,
+                ids,
+                tuple(corpus.segments(lang, ids)),
+                tuple(corpus.segments(reference, ids)),
+                tuple(train),
+                tuple(test),
             )
-            if len(ids) < 2:
-                self.notes.append(f"{lang}: one shared segment only; no n-gram floor and no interval")
+        )
+        if len(ids) < 2:
+            notes.append(f"{lang}: one shared segment only; no n-gram floor and no interval")
+    return plans, notes
 
-    def texts(self) -> list[str]:
-        """Every text the model scores: each language's segments (the reference's included), deduplicated."""
-        return list(dict.fromkeys(t for p in self.plans for t in p.texts))
 
-    def score(self) -> dict[str, list[SegmentScore]]:
-        """Score every segment with the model (one rolling request each) and the n-gram floor."""
-        texts = self.texts()
-        results = self.model.loglikelihood_rolling(texts)
-        by_text = {t: (-r.logprob, r.n_tokens) for t, r in zip(texts, results, strict=True)}
-        ref_nats = {}
-        ref_plan = next(p for p in self.plans if p.language == self.spec.reference)
-        for seg_id, text in zip(ref_plan.segment_ids, ref_plan.texts, strict=True):
-            ref_nats[seg_id] = by_text[text][0]
-        out: dict[str, list[SegmentScore]] = {}
-        for plan in self.plans:
-            ngram = None
-            if plan.train and plan.test:
-                ngram = WittenBellCharLM(self.spec.ngram_order).fit([plan.texts[i] for i in plan.train])
-            test = set(plan.test) if ngram is not None else set()
-            scores = []
-            for i, (seg_id, text, ref) in enumerate(
-                zip(plan.segment_ids, plan.texts, plan.ref_texts, strict=True)
-            ):
-                nats, tokens = by_text[text]
-                scores.append(
-                    SegmentScore(
-                        language=plan.language,
-                        segment=seg_id,
-                        nats=nats,
-                        tokens=tokens,
-                        bytes=len(text.encode("utf-8")),
-                        chars=len(text),
-                        ref_bytes=len(ref.encode("utf-8")),
-                        ref_nats=ref_nats[seg_id],
-                        heldout=i in test,
-                        ngram_nats=ngram.segment_nats(text) if ngram is not None and i in test else 0.0,
-                    )
-                )
-            out[plan.language] = scores
-        return out
+def segment_scores(
+    plan: LanguagePlan, scored: dict[str, tuple[float, int]], ref_nats: dict[str, float], ngram_order: int
+) -> list[SegmentScore]:
+    """The language's segment scores from the model's (nats, tokens) per text and the n-gram floor."""
+    ngram = None
+    if plan.train and plan.test:
+        ngram = WittenBellCharLM(ngram_order).fit([plan.texts[i] for i in plan.train])
+    test = set(plan.test) if ngram is not None else set()
+    scores = []
+    for i, (seg_id, text, ref) in enumerate(zip(plan.segment_ids, plan.texts, plan.ref_texts, strict=True)):
+        nats, tokens = scored[text]
+        scores.append(
+            SegmentScore(
+                language=plan.language,
+                segment=seg_id,
+                nats=nats,
+                tokens=tokens,
+                bytes=len(text.encode("utf-8")),
+                chars=len(text),
+                ref_bytes=len(ref.encode("utf-8")),
+                ref_nats=ref_nats[seg_id],
+                heldout=i in test,
+                ngram_nats=ngram.segment_nats(text) if ngram is not None and i in test else 0.0,
+            )
+        )
+    return scores
 
-    def run(self) -> Any:
-        """Score everything and return the :class:`~sovaudit.results.ResultsDocument`."""
-        from .competence_doc import build_document
 
-        return build_document(self, self.score())
+def score_plans(
+    plans: Sequence[LanguagePlan], scored: dict[str, tuple[float, int]], reference: str, ngram_order: int
+) -> dict[str, list[SegmentScore]]:
+    """Every language's segment scores (the reference's nats per segment joined in)."""
+    ref_plan = next(p for p in plans if p.language == reference)
+    ref_nats = {sid: scored[t][0] for sid, t in zip(ref_plan.segment_ids, ref_plan.texts, strict=True)}
+    return {p.language: segment_scores(p, scored, ref_nats, ngram_order) for p in plans}

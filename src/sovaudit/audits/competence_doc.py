@@ -11,7 +11,7 @@ from ._doc import corpus_kind, corpus_part, corpus_record, describe_language
 from .competence import AUDIT, BOOTSTRAP_METRICS, SegmentScore, bootstrap_ci, metrics, reduce_segments
 
 if TYPE_CHECKING:
-    from .competence import CompetenceAudit
+    from .competence_audit import CompetenceRun as CompetenceAudit
 
 ROW_COLUMNS = [
     "model",
@@ -52,15 +52,13 @@ UDHR_NOTE = (
 
 
 def backend(audit: CompetenceAudit) -> str:
-    """The model's backend name (its class name when it does not say)."""
-    return str(getattr(audit.model, "backend", type(audit.model).__name__))
+    """The model's backend name."""
+    return audit.model.backend
 
 
 def _scored_tokens(audit: CompetenceAudit) -> str:
     """Which tokens of a segment the backend scores (OpenAI-compatible servers give the first none)."""
-    if backend(audit) == "openai":
-        return "every token after the first: the server gives the first prompt token no logprob"
-    return "all tokens, the first predicted from <bos>"
+    return audit.model.scored_tokens()
 
 
 def signature(audit: CompetenceAudit) -> str:
@@ -70,7 +68,7 @@ def signature(audit: CompetenceAudit) -> str:
             corpus_part(audit.corpus),
             ("model", hashed(audit.model.name, audit.model.digest)),
             ("backend", backend(audit)),
-            ("ref", audit.spec.reference),
+            ("ref", audit.reference),
             ("ngram", f"wb{audit.spec.ngram_order}"),
         ]
     )
@@ -89,7 +87,7 @@ def asset_records(audit: CompetenceAudit) -> list[AssetRecord]:
             version=asset.version if asset else "",
             sha256=audit.model.digest,
             license=asset.license if asset else "",
-            origin=asset.origin if asset else str(getattr(audit.model, "folder", "")),
+            origin=asset.origin if asset else audit.model.origin,
         )
     )
     return records
@@ -130,10 +128,10 @@ def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[Segment
     rows = [language_row(audit, p.language, scores[p.language]) for p in audit.plans]
     settings = {
         "corpus": audit.corpus.name,
-        "reference": spec.reference,
+        "reference": audit.reference,
         "model": audit.model.name,
         "backend": backend(audit),
-        "model_settings": str(getattr(audit.model, "cache_settings", "")),
+        "model_settings": audit.model.settings,
         "languages": [p.language for p in audit.plans],
         "ngram_order": spec.ngram_order,
         "ngram_smoothing": "interpolated Witten-Bell over characters, byte-uniform spelling base",
@@ -165,8 +163,8 @@ def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[Segment
         settings=settings,
         provenance=make_provenance(asset_records(audit)),
         rows=rows,
-        summary=summarize(rows, spec.reference),
+        summary=summarize(rows, audit.reference),
         notes=notes,
-        items=items,  # type: ignore[call-arg]  # extra top-level object: the per-segment log
+        items=items,
     )
     return doc

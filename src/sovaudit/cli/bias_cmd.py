@@ -71,7 +71,7 @@ def bias(
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
     address: AddressOpt = None,
-    out: OutOpt("runs/bias") = Path("runs/bias"),  # type: ignore[valid-type]
+    out: OutOpt = Path("runs/bias"),
 ) -> None:
     """Social-bias benchmarks scored as their papers define them, per category, with the items behind them."""
     from ..errors import SovauditError

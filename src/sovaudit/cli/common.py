@@ -56,9 +56,10 @@ BootstrapOpt = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamp
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
 
 
-def OutOpt(default: str) -> Any:  # noqa: N802  (a type factory, used like the aliases above)
-    """The ``--out`` option with a default folder."""
-    return Annotated[Path, typer.Option("--out", "-o", help=f"Output folder (default {default}).")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder (results.json, rows.csv, shards/).")]
+OptionalOutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output folder (default runs/<audit>).")
+]
 
 
 def model_ref(
@@ -75,7 +76,9 @@ def model_ref(
     pairs = [split_option(o) for o in model_option or []]
     parse_model_options(backend_of(model), pairs)  # refuse an unknown or mistyped option before any work
     if max_length is not None and max_length < 1:
-        raise SovauditError(f"--max-length must be at least 1, not {max_length}", "pass e.g. --max-length 2048")
+        raise SovauditError(
+            f"--max-length must be at least 1, not {max_length}", "pass e.g. --max-length 2048"
+        )
     return ModelRef(
         spec=model,
         options=dict(pairs),
@@ -85,8 +88,14 @@ def model_ref(
     )
 
 
-def run_and_report(audit: str, spec: dict[str, Any], out: Path, executor: str = "local",
-                   workers: int | None = None, address: str | None = None) -> Any:
+def run_and_report(
+    audit: str,
+    spec: dict[str, Any],
+    out: Path,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+) -> Any:
     """Run ``audit`` through the runner into ``out``; print units computed/reused and the results path."""
     from ..errors import SovauditError
     from ..runner import RunOptions, run_audit
@@ -94,8 +103,11 @@ def run_and_report(audit: str, spec: dict[str, Any], out: Path, executor: str = 
     if str(out) == "":
         raise SovauditError("--out is empty", "pass a folder, e.g. --out runs/x")
     doc, stats = run_audit(audit, spec, RunOptions(out, executor, workers, address))
-    print(
-        f"{audit}: {stats.total} units ({stats.computed} computed, {stats.skipped} reused)", file=sys.stderr
-    )
+    typer.echo(f"{audit}: {stats.total} units ({stats.computed} computed, {stats.skipped} reused)")
+    if stats.answers_computed or stats.answers_cached:
+        print(
+            f"answers: {stats.answers_cached} from the cache, {stats.answers_computed} computed",
+            file=sys.stderr,
+        )
     typer.echo(f"results: {out / 'results.json'}")
     return doc

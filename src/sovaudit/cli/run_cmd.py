@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from .app import app
-from .common import AddressOpt, ExecutorOpt, OutOpt, WorkersOpt, run_and_report
+from .common import AddressOpt, ExecutorOpt, OptionalOutOpt, WorkersOpt, run_and_report
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, Any]:
@@ -49,7 +49,9 @@ def read_spec_file(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SovauditError(f"cannot read spec file {path}: {exc.strerror}", "pass a readable YAML file") from exc
+        raise SovauditError(
+            f"cannot read spec file {path}: {exc.strerror}", "pass a readable YAML file"
+        ) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SovauditError(f"{path} is not valid YAML ({str(exc).splitlines()[0]})", "fix the file") from exc
     if not isinstance(data, dict):
@@ -69,7 +71,7 @@ def run(
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
     address: AddressOpt = None,
-    out: OutOpt("runs/<audit>") = None,
+    out: OptionalOutOpt = None,
 ) -> None:
     """Run any registered audit with settings from -A and/or a spec file (-A wins)."""
     from ..errors import SovauditError

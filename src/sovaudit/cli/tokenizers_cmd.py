@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import app
+from .common import AddressOpt, ExecutorOpt, OutOpt, WorkersOpt, run_and_report
 
 TOKENIZER_HELP = (
     "Bundled name (gpt2 = r50k_base, cl100k_base, o200k_base, llama2, llama3, llama4, mistral_v1, "
@@ -54,37 +55,26 @@ def tokenizers(
         int,
         typer.Option("--context-tokens", help="Context window (tokens) for the effective context in chars."),
     ] = 8192,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for results.json and rows.csv.")] = Path(
-        "runs/tokenizers"
-    ),
+    executor: ExecutorOpt = "local",
+    workers: WorkersOpt = None,
+    address: AddressOpt = None,
+    out: OutOpt = Path("runs/tokenizers"),
 ) -> None:
     """How many more tokens the same content costs in each language than in the reference (Petrov et al.)."""
-    from ..audits.tokenizer_tax import ROW_COLUMNS, TaxSpec, TokenizerTaxAudit
-    from ..corpora import load_corpus, resolve_reference, select_languages
-    from ..progress import track
-    from ..results import ROWS_CSV, write_results
-    from ..tokenizers import bundled_names, load_tokenizer
-    from ..tokenizers.registry import distinct_names
-
-    names = list(dict.fromkeys(tokenizer or bundled_names()))
-    loaded_corpus = load_corpus(corpus)
-    ref = resolve_reference(loaded_corpus, reference)
-    selected, notes = select_languages(loaded_corpus, language, country, ref)
-    toks = distinct_names([load_tokenizer(name, pattern) for name in track(names, "loading tokenizers")])
-    spec = TaxSpec(
-        reference=ref,
-        context_tokens=context_tokens,
-        skip_empty=not language,
-        countries=(country.upper(),) if country else None,
-    )
-    audit = TokenizerTaxAudit(selected, toks, spec)
-    doc = audit.run()
-    doc.notes = [*notes, *doc.notes]
-    path = write_results(doc, out, csv_columns=ROW_COLUMNS)
+    spec = {
+        "corpus": corpus,
+        "tokenizers": tuple(tokenizer or ()),
+        "pattern": pattern,
+        "reference": reference,
+        "languages": tuple(language or ()),
+        "country": country,
+        "context_tokens": context_tokens,
+    }
+    doc = run_and_report("tokenizers", spec, out, executor, workers, address)
     typer.echo(
-        f"{len(toks)} tokenizers x {len(audit.plans)} languages (reference {ref}); "
-        f"results: {path} (table: {path.parent / ROWS_CSV})"
+        f"{len(doc.settings['tokenizers'])} tokenizers x {len(doc.settings['languages'])} languages "
+        f"(reference {doc.settings['reference']}); table: {out / 'rows.csv'}"
     )
     if doc.notes:
         typer.echo(f"{len(doc.notes)} notes (partial translations, missing languages) in results.json")
-    typer.echo(f"to render a report: sovaudit report {path.parent} --out {path.parent / 'report.html'}")
+    typer.echo(f"to render a report: sovaudit report {out} --out {out / 'report.html'}")

@@ -23,6 +23,7 @@ from ..errors import SovauditError
 from ..results import write_files_atomic
 
 UnitFn = Callable[[dict[str, Any]], dict[str, Any]]
+META_KEY = "_meta"  # a unit result's key for facts about this run (answers computed), dropped before saving
 SHARDS_DIR = "shards"
 
 
@@ -76,6 +77,10 @@ class ShardStore:
             }
         )
 
+    def forget(self, unit: WorkUnit) -> None:
+        """Remove a unit's completion marker, so the next run computes it again."""
+        self.marker_path(unit).unlink(missing_ok=True)
+
     def load(self, unit: WorkUnit) -> dict[str, Any]:
         """The saved result of a finished unit."""
         data: dict[str, Any] = json.loads(self.result_path(unit).read_text(encoding="utf-8"))
@@ -100,6 +105,8 @@ class RunStats:
     total: int = 0
     skipped: int = 0
     computed: int = 0
+    answers_computed: int = 0  # model answers computed by the units run now (from their ``_meta``)
+    answers_cached: int = 0  # model answers the units run now found in the answer cache
 
 
 def run_units(
@@ -118,6 +125,9 @@ def run_units(
     stats.skipped = len(units) - len(pending)
     if pending:
         for index, result in executor.run(fn, [u.payload for u in pending]):
+            meta = result.pop(META_KEY, None) or {}  # what a unit says about this run only; not saved
+            stats.answers_computed += int(meta.get("answers_computed", 0))
+            stats.answers_cached += int(meta.get("answers_cached", 0))
             store.save(pending[index], result)
             stats.computed += 1
             if on_done:

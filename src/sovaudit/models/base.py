@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import NamedTuple, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,48 @@ class RollingResult(NamedTuple):
     n_tokens: int
 
 
-@runtime_checkable
+@dataclass(frozen=True)
+class ModelInfo:
+    """What audits may know about a model, stated by its backend (never probed with ``getattr``).
+
+    ``settings`` are the settings that change numbers (the answer cache keys on them);
+    ``first_token_scored`` says whether a rolling score includes each text's first token (``None``: it
+    depends on the server); ``caveats`` are backend-specific warnings audits copy into their notes.
+    """
+
+    name: str
+    backend: str
+    digest: str
+    settings: str = ""
+    context_length: int | None = None
+    first_token_scored: bool | None = True
+    origin: str = ""
+    caveats: tuple[str, ...] = field(default=())
+
+    @property
+    def cache_key(self) -> str:
+        """What identifies the model's answers: backend, weights digest and number-changing settings."""
+        return f"{self.backend}|{self.digest}|{self.settings}"
+
+    def scored_tokens(self) -> str:
+        """In words: which tokens of a text a rolling score covers."""
+        if self.first_token_scored is True:
+            return "all tokens, the first predicted from <bos>"
+        if self.first_token_scored is False:
+            return "every token after the first: the server gives the first prompt token no logprob"
+        return "every token after bos_text (the first token is scored only where the server echoes it)"
+
+
 class LanguageModel(Protocol):
     """A model backend. ``name`` is the short name; ``digest`` is the SHA-256 of its weights file(s)."""
 
     name: str
     digest: str
+
+    @property
+    def info(self) -> ModelInfo:
+        """What the model is and which settings change its numbers."""
+        ...
 
     def loglikelihood(
         self, requests: Sequence[LoglikelihoodRequest | tuple[str, str]]

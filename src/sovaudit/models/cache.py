@@ -22,12 +22,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import SovauditError
-from .models.base import (
+from ..errors import SovauditError
+from .base import (
     GenerateRequest,
     LanguageModel,
     LoglikelihoodRequest,
     LoglikelihoodResult,
+    ModelInfo,
     RollingRequest,
     RollingResult,
 )
@@ -41,7 +42,7 @@ def default_cache_path() -> Path:
     """``$SOVAUDIT_ANSWER_CACHE``, else ``<home>/cache/answers.sqlite``."""
     import os
 
-    from .assets.store import home
+    from ..assets.store import home
 
     env = os.environ.get("SOVAUDIT_ANSWER_CACHE")
     if env:
@@ -58,9 +59,7 @@ def request_key(payload: Any) -> str:
 
 def model_key(model: LanguageModel) -> str:
     """What identifies a model's answers: backend, weights digest and number-changing settings."""
-    backend = getattr(model, "backend", type(model).__name__)
-    settings = getattr(model, "cache_settings", "")
-    return f"{backend}|{model.digest}|{settings}"
+    return model.info.cache_key
 
 
 class AnswerCache:
@@ -149,9 +148,12 @@ class CachedModel:
         self.digest = model.digest
         self.key = model_key(model)
         self.computed = 0  # answers computed (not taken from the cache) by this object
+        self.requested = 0  # answers asked of this object (cached or computed)
 
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self.inner, attr)
+    @property
+    def info(self) -> ModelInfo:
+        """The wrapped model's :class:`ModelInfo` (the cache changes no number)."""
+        return self.inner.info
 
     def __repr__(self) -> str:
         return f"CachedModel({self.inner!r})"
@@ -166,6 +168,7 @@ class CachedModel:
         boundary: Callable[[int, int], bool],
     ) -> list[Any]:
         keys = [request_key(p) for p in payloads]
+        self.requested += len(keys)
         found = self.cache.get_many(self.key, kind, keys)
         todo_keys: dict[str, int] = {}
         for i, k in enumerate(keys):
@@ -173,7 +176,7 @@ class CachedModel:
                 todo_keys.setdefault(k, i)
         todo = sorted(todo_keys.values(), key=order)
         chunks = list(_chunks(todo, size, boundary, self.chunk_chars))
-        from .progress import track
+        from ..progress import track
 
         for chunk in track(chunks, f"scoring ({kind})", total=len(chunks)):
             answers = compute(chunk)

@@ -39,6 +39,7 @@ from .base import (
     GenerateRequest,
     LoglikelihoodRequest,
     LoglikelihoodResult,
+    ModelInfo,
     RollingRequest,
     RollingResult,
 )
@@ -211,6 +212,13 @@ class HFModel:
         self.engine = Engine(self.model, self.max_length, opts.limits, _logit_transform(self.model.config))
         self.cache_settings = (
             f"dtype={self.dtype}|max_length={self.max_length}|rolling_context={self.rolling_context}"
+        )
+
+    @property
+    def info(self) -> ModelInfo:
+        """Backend ``hf``: the folder, its digest, dtype and context settings."""
+        return ModelInfo(
+            self.name, self.backend, self.digest, self.cache_settings, self.max_length, True, str(self.folder)
         )
 
     def __repr__(self) -> str:

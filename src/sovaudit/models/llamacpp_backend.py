@@ -40,6 +40,7 @@ from .base import (
     GenerateRequest,
     LoglikelihoodRequest,
     LoglikelihoodResult,
+    ModelInfo,
     RollingRequest,
     RollingResult,
 )
@@ -167,6 +168,13 @@ class LlamaCppModel:
 
             digest = sha256_file(path)
         self.digest = digest
+
+    @property
+    def info(self) -> ModelInfo:
+        """Backend ``llamacpp``: the GGUF file, its digest and context settings."""
+        return ModelInfo(
+            self.name, self.backend, self.digest, self.cache_settings, self.n_ctx, True, str(self.path)
+        )
 
     def __repr__(self) -> str:
         return f"LlamaCppModel({str(self.path)!r}, n_ctx={self.n_ctx})"

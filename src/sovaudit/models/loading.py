@@ -248,7 +248,7 @@ def load_model(
     model = _factory(parsed.backend)(parsed, opts)
     if not cache:
         return model
-    from ..cache import CachedModel
+    from .cache import CachedModel
 
     cached: LanguageModel = CachedModel(model)
     return cached

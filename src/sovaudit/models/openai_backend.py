@@ -52,6 +52,7 @@ from .base import (
     GenerateRequest,
     LoglikelihoodRequest,
     LoglikelihoodResult,
+    ModelInfo,
     RollingRequest,
     RollingResult,
 )
@@ -139,6 +140,29 @@ class OpenAIModel:
         # what changes the answers: the answer cache keys on it (bos_text moves prompt logprobs)
         self.cache_settings = f"bos_text={self.bos_text!r}|generation={generation}|" + json.dumps(
             self.extra_body, sort_keys=True
+        )
+
+    @property
+    def info(self) -> ModelInfo:
+        """Backend ``openai``: the server, the served model's identity and what a rolling score covers."""
+        first = self.rolling_first_token_scored
+        caveat = (
+            "The openai backend "
+            + ("does not score" if first is False else "may not score")
+            + " the first token of each segment (an OpenAI-compatible server gives the first prompt token"
+            " no logprob; vLLM scores it after bos_text, llama-cpp-python's server does not): bits per"
+            " byte then leave out that token's bits while counting its bytes, and read lower than a local"
+            " backend's. Compare runs of the same backend only."
+        )
+        return ModelInfo(
+            self.name,
+            self.backend,
+            self.digest,
+            self.cache_settings,
+            None,
+            first,
+            f"{self.base_url}#{self.model}",
+            () if first is True else (caveat,),
         )
 
     def __repr__(self) -> str:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ...errors import SovauditError
-from ...executors import ShardStore, WorkUnit, get_executor, run_units
-from ...results import ResultsDocument, make_provenance, write_results
+from ...executors import WorkUnit
+from ...results import ResultsDocument, make_provenance
 from ...signature import hashed, make_signature
+from ..base import Audit, AuditSpec, Resources, Unit
 from .counts import CorpusCounts, merge_all
 from .lid import BUILTIN, DEFAULT_LID, describe
 from .process import ShardSettings, process_unit
@@ -98,49 +100,90 @@ def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]
     return make_signature(parts)
 
 
-def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:
-    """Run the audit described by ``spec``; write ``<out>/results.json`` and return the document."""
-    if spec.country:
+def check_country(country: str | None) -> None:
+    """Refuse, before any work, a country CLDR has no population or languages for."""
+    if country:
         from ...languages import country_languages, country_name, country_population
 
-        name = country_name(spec.country)  # fail before any work on an unknown code
-        if not country_population(spec.country) or not country_languages(spec.country):
+        name = country_name(country)  # fail before any work on an unknown code
+        if not country_population(country) or not country_languages(country):
             raise SovauditError(
-                f"CLDR has no population or languages for '{spec.country}' ({name})",
+                f"CLDR has no population or languages for '{country}' ({name})",
                 "use the ISO 3166-1 alpha-2 code of a country, such as KE, SN or IN",
             )
-    units, files, settings = plan_units(spec)
-    detector = describe(settings.lid)
-    executor = get_executor(spec.executor, spec.workers, spec.address)
-    store = ShardStore(spec.out)
-    results, stats = run_units(units, process_unit, store, executor)
-    total = merge_all(CorpusCounts.from_dict(r) for r in results)
-    rows, summary = build_rows(total, spec.country, spec.near_dup)
-    summary["shards"] = {"total": stats.total, "computed": stats.computed, "skipped_finished": stats.skipped}
-    summary["files"] = len(files)
-    notes = [f"skipped {path}: {why}" for path, why in total.problems.items()]
-    read = summary["read"]
-    if read["capped_lines"]:
-        notes.append(
-            f"{read['capped_lines']} lines or records longer than the cap of {spec.max_line_bytes} bytes: "
-            f"{read.get('capped_bytes', 0)} bytes beyond it not counted"
+
+
+class CorpusAuditSpec(AuditSpec):
+    """What changes a corpus audit's numbers (where and how it runs is a run option, not a setting)."""
+
+    paths: tuple[str, ...]
+    lid: str = DEFAULT_LID
+    text_field: str = "text"
+    country: str | None = None
+    shard_bytes: int = DEFAULT_SHARD_BYTES
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    lid_chars: int = 1000
+    near_dup: bool = False
+
+
+def _legacy(spec: CorpusAuditSpec, out: str = "") -> CorpusSpec:
+    return CorpusSpec(out=out, **spec.model_dump())
+
+
+class CorpusAudit(Audit[CorpusAuditSpec]):
+    """Which languages a corpus holds, in what share, how clean, against how many people speak them."""
+
+    name = "corpus"
+    version = "1"
+    Spec = CorpusAuditSpec
+    summary = "corpus language audit: languages, shares, duplicates, representation vs speakers"
+
+    def plan(self, spec: CorpusAuditSpec) -> list[Unit]:
+        check_country(spec.country)
+        units, _, _ = plan_units(_legacy(spec))
+        return [Unit(u.shard, u.payload) for u in units]
+
+    def score(self, unit: Unit, spec: CorpusAuditSpec, resources: Resources) -> dict[str, Any]:
+        return process_unit(unit.payload)
+
+    def reduce(self, partials: Sequence[dict[str, Any]], spec: CorpusAuditSpec) -> ResultsDocument:
+        legacy = _legacy(spec)
+        _, files, settings = plan_units(legacy)
+        detector = describe(settings.lid)
+        total = merge_all(CorpusCounts.from_dict(r) for r in partials)
+        rows, summary = build_rows(total, spec.country, spec.near_dup)
+        summary["files"] = len(files)
+        notes = [f"skipped {path}: {why}" for path, why in total.problems.items()]
+        read = summary["read"]
+        if read["capped_lines"]:
+            notes.append(
+                f"{read['capped_lines']} lines or records longer than the cap of {spec.max_line_bytes} bytes:"
+                f" {read.get('capped_bytes', 0)} bytes beyond it not counted"
+            )
+        if read["replacement_chars"]:
+            notes.append(f"{read['replacement_chars']} invalid UTF-8 sequences replaced by U+FFFD")
+        return ResultsDocument(
+            audit="corpus",
+            signature=signature_for(legacy, files, detector),
+            settings={
+                **spec.model_dump(),
+                "paths": list(spec.paths),
+                "detector": {"name": detector[0], "version": detector[1], "spec": settings.lid},
+            },
+            provenance=make_provenance(packages=PACKAGES),
+            rows=rows,
+            summary=summary,
+            notes=notes,
         )
-    if summary["read"]["replacement_chars"]:
-        notes.append(f"{summary['read']['replacement_chars']} invalid UTF-8 sequences replaced by U+FFFD")
-    doc = ResultsDocument(
-        audit="corpus",
-        signature=signature_for(spec, files, detector),
-        settings={
-            **{k: v for k, v in asdict(spec).items() if k not in ("out",)},
-            "paths": list(spec.paths),
-            "detector": {"name": detector[0], "version": detector[1], "spec": settings.lid},
-        },
-        provenance=make_provenance(packages=PACKAGES),
-        rows=rows,
-        summary=summary,
-        notes=notes,
-    )
-    write_results(doc, spec.out, csv_columns=CSV_COLUMNS)
+
+
+def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:
+    """Run the audit described by ``spec`` through the runner; write ``<out>/results.json``; return it."""
+    from ...runner import RunOptions, run_audit
+
+    values = {k: v for k, v in asdict(spec).items() if k not in ("out", "executor", "workers", "address")}
+    opts = RunOptions(Path(spec.out), spec.executor, spec.workers, spec.address)
+    doc, _ = run_audit(CorpusAudit(), values, opts)
     return doc
 
 

@@ -11,6 +11,7 @@ describe the first subject.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field
 from ...errors import SovauditError
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, make_signature, short_hash
+from ..base import Audit, AuditSpec, Resources, Unit
 from . import index as oi
 from .declarations import Declaration, MofInput, load_declaration, mof_input
 from .evidence import Evidence, Fact, gather
@@ -294,16 +296,50 @@ def rules_digest() -> str:
     return short_hash(text)
 
 
-def run_openness(models: list[str], declarations: list[str], builtin: bool = True) -> ResultsDocument:
-    """Run the audit and return the results document (write it with ``write_results``)."""
-    subjects = plan_subjects(models, declarations, builtin)
-    rows, parts, records = [], [], []
-    for s in subjects:
-        row, p, rec = audit_subject(s)
-        rows.append(row)
-        parts += p
-        if rec:
-            records.append(rec)
+class OpennessSpec(AuditSpec):
+    """Models and declarations to audit (none: the embedded default models with built-in declarations)."""
+
+    models: tuple[str, ...] = ()
+    declarations: tuple[str, ...] = ()
+    builtin: bool = True
+
+
+class OpennessAudit(Audit[OpennessSpec]):
+    """Openness of models: MOF class, OSAID 1.0 and the openness index, each fact with its evidence."""
+
+    name = "openness"
+    version = "1"
+    Spec = OpennessSpec
+    summary = "openness: MOF class, OSAID 1.0, openness index, from files and declarations"
+
+    def plan(self, spec: OpennessSpec) -> Sequence[Unit]:
+        subjects = plan_subjects(list(spec.models), list(spec.declarations), spec.builtin)
+        return [Unit(f"subject-{i:03d}", s.model_dump()) for i, s in enumerate(subjects)]
+
+    def score(self, unit: Unit, spec: OpennessSpec, resources: Resources) -> dict[str, Any]:
+        row, parts, record = audit_subject(Subject.model_validate(unit.payload))
+        return {"row": row, "parts": parts, "record": record.model_dump() if record else None}
+
+    def reduce(self, partials: Sequence[dict[str, Any]], spec: OpennessSpec) -> ResultsDocument:
+        subjects = plan_subjects(list(spec.models), list(spec.declarations), spec.builtin)
+        rows = [p["row"] for p in partials]
+        parts = [x for p in partials for x in p["parts"]]
+        records = [AssetRecord.model_validate(p["record"]) for p in partials if p["record"]]
+        return openness_document(
+            list(spec.models), list(spec.declarations), spec.builtin, subjects, rows, parts, records
+        )
+
+
+def openness_document(
+    models: list[str],
+    declarations: list[str],
+    builtin: bool,
+    subjects: list[Subject],
+    rows: list[dict[str, Any]],
+    parts: list[str],
+    records: list[AssetRecord],
+) -> ResultsDocument:
+    """The results document from each subject's row, signature parts and asset record."""
     sig_parts = [tuple(p.split(":", 1)) for p in parts] + [("rules", hashed("mof-1.0", rules_digest()))]
     first = rows[0]
     doc = ResultsDocument(
@@ -322,3 +358,13 @@ def run_openness(models: list[str], declarations: list[str], builtin: bool = Tru
     )
     extra = {"mof": first["mof"], "osaid": first["osaid_detail"], "openness_index": first["openness_index"]}
     return ResultsDocument.model_validate({**doc.model_dump(), **extra})
+
+
+def run_openness(models: list[str], declarations: list[str], builtin: bool = True) -> ResultsDocument:
+    """Run the audit through the runner and return the results document (write it with ``write_results``)."""
+    from ...runner import run_audit
+
+    doc, _ = run_audit(
+        OpennessAudit(), {"models": tuple(models), "declarations": tuple(declarations), "builtin": builtin}
+    )
+    return doc

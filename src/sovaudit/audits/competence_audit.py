@@ -1,0 +1,122 @@
+"""The competence audit on the audit contract: plan rolling requests per language, score, reduce.
+
+Units are shards of at most ``SEGMENTS_PER_UNIT`` texts of one language, so a process pool or Ray spreads
+even one language over workers; each unit scores its texts with one rolling request each (see
+:mod:`.competence` for the method) and returns ``(nats, tokens)`` per text with the model's
+:class:`~sovaudit.models.base.ModelInfo`. The reduce joins them with the reference's scores, fits the
+n-gram floor (pure, deterministic) and builds the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from ..corpora.base import ParallelCorpus
+from ..models.base import ModelInfo
+from ..results import ResultsDocument
+from .base import Audit, ModelAuditSpec, Resources, Unit
+from .competence import LanguagePlan, plan_languages, score_plans
+
+SEGMENTS_PER_UNIT = 64
+
+
+class CompetenceSpec(ModelAuditSpec):
+    """Settings of a competence run (``languages`` empty and no ``country``: every corpus language)."""
+
+    corpus: str = "udhr"
+    reference: str = "eng"
+    languages: tuple[str, ...] = ()
+    country: str | None = None
+    ngram_order: int = Field(default=5, ge=1)
+    bootstrap: int = Field(default=1000, ge=0)
+    seed: int = Field(default=0, ge=0)
+
+
+@dataclass
+class CompetenceRun:
+    """What the document builder needs: corpus, model info, spec, language plans and notes."""
+
+    corpus: ParallelCorpus
+    model: ModelInfo
+    spec: CompetenceSpec
+    reference: str
+    plans: list[LanguagePlan]
+    notes: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def _selection(corpus: str, reference: str, languages: tuple[str, ...], country: str | None) -> Any:
+    """The loaded corpus, its reference code, the language plans and notes (cached per process)."""
+    from ..corpora import load_corpus, resolve_reference, select_languages
+
+    loaded = load_corpus(corpus)
+    ref = resolve_reference(loaded, reference)
+    selected, notes = select_languages(loaded, list(languages) or None, country, ref)
+    wanted = tuple(selected.texts) if (languages or country) else ()
+    plans, plan_notes = plan_languages(selected, ref, wanted, skip_empty=not languages)
+    return selected, ref, plans, [*notes, *plan_notes]
+
+
+class CompetenceAudit(Audit[CompetenceSpec]):
+    """Bits per byte of a model on parallel text per language, against the reference and an n-gram floor."""
+
+    name = "competence"
+    version = "2"
+    Spec = CompetenceSpec
+    summary = "bits per byte of a model per language on parallel text, with an n-gram floor"
+    row_columns: ClassVar[tuple[str, ...]] = ()  # set below from competence_doc
+
+    def plan(self, spec: CompetenceSpec) -> Sequence[Unit]:
+        _, _, plans, _ = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
+        units = []
+        for p in plans:
+            for k in range(0, len(p.texts), SEGMENTS_PER_UNIT):
+                texts = list(p.texts[k : k + SEGMENTS_PER_UNIT])
+                units.append(Unit(f"{p.language}-{k // SEGMENTS_PER_UNIT:04d}", {"texts": texts}))
+        return units
+
+    def score(self, unit: Unit, spec: CompetenceSpec, resources: Resources) -> dict[str, Any]:
+        model = resources.model(spec.model)
+        texts = unit.payload["texts"]
+        results = model.loglikelihood_rolling(texts)
+        return {
+            "texts": texts,
+            "nats": [-r.logprob for r in results],
+            "tokens": [r.n_tokens for r in results],
+            "model": model_info_dict(model.info),
+        }
+
+    def reduce(self, partials: Sequence[dict[str, Any]], spec: CompetenceSpec) -> ResultsDocument:
+        from .competence_doc import build_document
+
+        corpus, ref, plans, notes = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
+        scored: dict[str, tuple[float, int]] = {}
+        for part in partials:
+            for text, nats, tokens in zip(part["texts"], part["nats"], part["tokens"], strict=True):
+                scored[text] = (float(nats), int(tokens))
+        info = ModelInfo(**{**partials[0]["model"], "caveats": tuple(partials[0]["model"]["caveats"])})
+        run = CompetenceRun(corpus, info, spec, ref, plans, [*notes, *info.caveats])
+        return build_document(run, score_plans(plans, scored, ref, spec.ngram_order))
+
+
+def model_info_dict(info: ModelInfo) -> dict[str, Any]:
+    """Plain-JSON form of a :class:`ModelInfo` (for unit results)."""
+    from dataclasses import asdict
+
+    d = asdict(info)
+    d["caveats"] = list(info.caveats)
+    return d
+
+
+def _row_columns() -> tuple[str, ...]:
+    from .competence_doc import ROW_COLUMNS
+
+    return tuple(ROW_COLUMNS)
+
+
+CompetenceAudit.row_columns = _row_columns()
