@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fixtures import QUESTIONS
+from opinions_fixtures import QUESTIONS
 
 from sovaudit.audits.opinions.prompts import LETTERS, build_prompt, from_logprobs
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fixtures import QUESTIONS, write_csv
+from opinions_fixtures import QUESTIONS, write_csv
 
 from sovaudit.audits.opinions import metrics
 from sovaudit.audits.opinions.audit import OpinionsSpec

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
-from fixtures import selections_text, write_csv
+from opinions_fixtures import selections_text, write_csv
 
 from sovaudit.cli import main
 

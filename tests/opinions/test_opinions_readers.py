@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fixtures import QUESTIONS, selections_text, write_csv
+from opinions_fixtures import QUESTIONS, selections_text, write_csv
 
 from sovaudit.audits.opinions.prompts import build_prompt, from_logprobs, shifts
 from sovaudit.audits.opinions.readers import literal, read_opinions
