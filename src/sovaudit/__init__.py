@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .languages import Language, country_languages, resolve
     from .models.loading import load_model
     from .report import render_report, write_report
+    from .runner import run, run_audit
     from .tokenizers import Tokenizer, bundled_names, load_tokenizer
 
 # public name -> module that defines it, imported on first access
@@ -50,6 +51,8 @@ _LAZY = {
     "render_report": ".report",
     "resolve": ".languages",
     "resolve_reference": ".corpora",
+    "run": ".runner",
+    "run_audit": ".runner",
     "select_languages": ".corpora",
     "write_report": ".report",
 }
@@ -88,6 +91,8 @@ __all__ = [
     "render_report",
     "resolve",
     "resolve_reference",
+    "run",
+    "run_audit",
     "select_languages",
     "write_report",
     "write_results",

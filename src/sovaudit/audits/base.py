@@ -79,7 +79,9 @@ class Resources:
 
     def model(self, ref: ModelRef) -> LanguageModel:
         """The model ``ref`` names, loaded on first use and kept for every later unit of this worker."""
-        key = ref.model_dump_json()
+        from ..models.cache import default_cache_path
+
+        key = ref.model_dump_json() + f"|{default_cache_path() if ref.cache else ''}"
         if key not in self._models:
             from ..models.loading import backend_of, load_model, parse_model_options
 
