@@ -42,7 +42,13 @@ BUILTIN: dict[str, dict[str, str]] = {
         "ray": "sovaudit.executors.ray_executor:RayExecutor",
     },
     "corpora": {},
-    "sections": {},
+    # audit name -> report section module (a module exposing TITLE and render)
+    "sections": {
+        "tokenizers": "sovaudit.report.sections.tokenizers",
+        "competence": "sovaudit.report.sections.competence",
+        "corpus": "sovaudit.report.sections.corpus",
+        "openness": "sovaudit.report.sections.openness",
+    },
 }
 
 
@@ -105,11 +111,16 @@ class Registry:
 
 
 def _resolve(target: str) -> Any:
+    """``"module:object.attr"`` -> the object; ``"module"`` -> the module itself."""
     module, _, attr = target.partition(":")
     obj: Any = importlib.import_module(module)
-    for part in attr.split("."):
+    for part in filter(None, attr.split(".")):
         obj = getattr(obj, part)
     return obj
+
+
+def _is_section(obj: Any) -> bool:
+    return callable(getattr(obj, "render", None)) and isinstance(getattr(obj, "TITLE", None), str)
 
 
 def _is_audit(obj: Any) -> bool:
@@ -123,7 +134,7 @@ REGISTRIES: dict[str, Registry] = {
     "backends": Registry("backends", callable),
     "executors": Registry("executors", callable),
     "corpora": Registry("corpora", callable),
-    "sections": Registry("sections", callable),
+    "sections": Registry("sections", _is_section),
 }
 for _kind, _entries in BUILTIN.items():
     for _name, _target in _entries.items():

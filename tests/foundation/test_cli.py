@@ -17,8 +17,10 @@ def test_unknown_asset_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) ->
     assert "\n" not in err and "Traceback" not in err
 
 
-def test_usage_error_is_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["no-such-command"]) != 0
+def test_usage_error_exits_2_with_the_usage_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no-such-command"]) == 2
+    err = capsys.readouterr().err
+    assert "No such command 'no-such-command'" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

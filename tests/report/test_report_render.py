@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from report_docs import EVIL, EVIL_ESCAPED, make_tokenizer_doc
 
+from sovaudit.errors import SovauditError
 from sovaudit.report import render_report
 from sovaudit.report.render import SectionFallbackWarning, asset_rows
 from sovaudit.report.sections import GENERIC, section_for
@@ -172,7 +173,7 @@ def test_minimal_and_malformed_documents_still_render() -> None:
 
 def test_unknown_audit_gets_the_generic_section() -> None:
     doc = ResultsDocument(
-        audit="opinions",
+        audit="sentiment",
         signature="model:x@1|v:0.1.0",
         settings={"probe": EVIL},
         rows=[{"item": EVIL, "score": 0.25, "nested": {"a": 1}}],
@@ -182,12 +183,24 @@ def test_unknown_audit_gets_the_generic_section() -> None:
     weird = ResultsDocument(audit="../../etc<b>", signature="s")
     html = render_report([doc, weird])
     assert EVIL not in html and html.count("<script") == 1
-    assert 'id="sec-opinions"' in html and "generic-opinions-0-rows" in html
+    assert 'id="sec-sentiment"' in html and "generic-sentiment-0-rows" in html
     assert "&lt;b&gt;" in html
-    assert section_for("opinions").__name__ == GENERIC
+    assert section_for("no_such_audit").__name__ == GENERIC
     assert section_for("../../etc").__name__ == GENERIC
     assert section_for("generic").__name__ == GENERIC
     assert section_for("tokenizers").__name__ == "sovaudit.report.sections.tokenizers"
+
+
+def test_a_registered_section_is_found_under_any_name() -> None:
+    """The registry entry, not the file name, decides: an audit named unlike its module gets its section."""
+    from sovaudit import registry
+
+    registry.sections.register("tax-of-tokenizers", "sovaudit.report.sections.tokenizers")
+    assert section_for("tax-of-tokenizers").__name__ == "sovaudit.report.sections.tokenizers"
+    assert "tokenizers" in registry.sections  # the built-in entry exists (not only the naming convention)
+    registry.sections.register("broken", "sovaudit.report.sections")  # a package with no render()
+    with pytest.raises(SovauditError, match="is not a valid section"):
+        section_for("broken")
 
 
 def test_assets_are_the_union_over_documents(tokenizer_doc: ResultsDocument) -> None:
