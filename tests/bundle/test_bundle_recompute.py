@@ -93,3 +93,12 @@ def test_recompute_needs_run_folders(tmp_path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(SovauditError, match=r"no run folder with spec\.json"):
         recompute(tmp_path / "empty", 3)
+
+
+def test_recompute_turns_the_models_answer_cache_off() -> None:
+    from sovaudit.audits.base import ModelAuditSpec, ModelRef
+    from sovaudit.bundle.recompute import without_cache
+
+    spec = ModelAuditSpec(model=ModelRef(spec="gemma3-270m"))
+    assert spec.model.cache and not without_cache(spec).model.cache  # type: ignore[attr-defined]
+    assert without_cache(without_cache(spec)) == without_cache(spec)

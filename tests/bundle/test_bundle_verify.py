@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import stat
 import time
 from pathlib import Path
@@ -137,3 +140,31 @@ def test_verify_of_a_50_mb_bundle(tmp_path, keys) -> None:
     t3 = time.perf_counter()
     assert report.ok and again.ok
     print(f"\nmanifest {t1 - t0:.2f} s, verify {t2 - t1:.2f} s, verify again {t3 - t2:.2f} s (100 MB)")
+
+
+def test_inputs_in_the_asset_cache_are_found_in_the_verifiers_cache(tmp_path, keys, monkeypatch) -> None:
+    home = tmp_path / "home"
+    asset = home / "assets" / "tiny-model" / "model.bin"
+    asset.parent.mkdir(parents=True)
+    asset.write_bytes(b"weights")
+    b = tmp_path / "b"
+    b.mkdir()
+    write_manifest(b, [(asset.parent, "model")], {}, key=keys[0])
+    manifest = json.loads((b / "manifest.json").read_text())
+    assert manifest["inputs"] == [
+        {
+            "name": "tiny-model/model.bin",
+            "kind": "model",
+            "path": "$SOVAUDIT_HOME/assets/tiny-model/model.bin",
+            "sha256": hashlib.sha256(b"weights").hexdigest(),
+            "size": 7,
+        }
+    ]
+    other = tmp_path / "other-home"  # another machine, its own copy of the asset
+    shutil.copytree(home / "assets", other / "assets")
+    monkeypatch.setenv("SOVAUDIT_HOME", str(other))
+    assert verify_bundle(b, keys[1]).ok
+    (other / "assets" / "tiny-model" / "model.bin").write_bytes(b"weightz")
+    assert verify_bundle(b, keys[1]).inputs_changed == [
+        "tiny-model/model.bin (model) at $SOVAUDIT_HOME/assets/tiny-model/model.bin"
+    ]

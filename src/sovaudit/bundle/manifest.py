@@ -3,7 +3,8 @@
 ``manifest.json`` (canonical JSON, keys sorted) records
 
 - ``inputs``: what the caller names (assets, model files, data, packs) as ``(path, kind)``: each file's path
-  as given, its name, kind, size and SHA-256 (a folder is recorded file by file, ``name/relative/path``);
+  (``$SOVAUDIT_HOME/...`` inside the asset cache, else absolute), name, kind, size and SHA-256 (a folder is
+  recorded file by file, ``name/relative/path``);
 - ``files``: every file in the bundle folder, walked recursively, with its relative path, size and SHA-256 --
   everything except the top-level ``manifest.json`` and ``manifest.sig`` themselves, shard results and
   completion markers included (a tampered ``.done`` marker could make a resumed run skip work); a symbolic
@@ -40,6 +41,26 @@ FORMAT = "sovaudit-bundle/1"
 EXCLUDED = frozenset({MANIFEST, SIGNATURE})  # top level only
 
 InputSpec = tuple[str | Path, str]  # (path, kind)
+HOME_PREFIX = "$SOVAUDIT_HOME/"
+
+
+def portable_path(path: Path) -> str:
+    """``$SOVAUDIT_HOME/...`` for a file in the asset cache (so another machine finds its own copy and the
+    manifest does not reveal the signer's home folder); the absolute path otherwise."""
+    from ..assets.store import home
+
+    resolved = path.resolve()
+    try:
+        return HOME_PREFIX + resolved.relative_to(home().resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def local_path(text: str) -> Path:
+    """Inverse of :func:`portable_path` on this machine."""
+    from ..assets.store import home
+
+    return home() / text[len(HOME_PREFIX) :] if text.startswith(HOME_PREFIX) else Path(text)
 
 
 def _entry(path: Path, digest: str) -> dict[str, Any]:
@@ -80,13 +101,18 @@ def hash_inputs(inputs: Sequence[InputSpec], cache: HashCache) -> list[dict[str,
                     {
                         "name": f"{path.name}/{rel}",
                         "kind": kind,
-                        "path": str(sub),
+                        "path": portable_path(sub),
                         **_entry(sub, cache.sha256(sub)),
                     }
                 )
         elif path.is_file():
             records.append(
-                {"name": path.name, "kind": kind, "path": str(path), **_entry(path, cache.sha256(path))}
+                {
+                    "name": path.name,
+                    "kind": kind,
+                    "path": portable_path(path),
+                    **_entry(path, cache.sha256(path)),
+                }
             )
         else:
             raise SovauditError(f"input {path} ({kind}) does not exist", "pass an existing file or folder")
@@ -288,7 +314,7 @@ def _check_inputs(report: VerifyReport, inputs: list[Any], use_cache: bool) -> N
         if not isinstance(rec, dict):
             continue
         label = f"{rec.get('name', '?')} ({rec.get('kind', '?')}) at {rec.get('path', '?')}"
-        path = Path(str(rec.get("path", "")))
+        path = local_path(str(rec.get("path", "")))
         if not rec.get("path") or not path.is_file():
             report.inputs_missing.append(label)
             continue

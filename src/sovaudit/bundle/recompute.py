@@ -28,7 +28,7 @@ from typing import Any
 
 from ..audits.base import AuditSpec, ModelRef, Unit, spec_json
 from ..errors import SovauditError
-from ..executors.base import SHARDS_DIR
+from ..executors.base import META_KEY, SHARDS_DIR
 from ..results import RESULTS_FILE
 
 SPEC_FILE = "spec.json"  # as sovaudit.runner.SPEC_FILE (not imported: the runner pulls in every executor)
@@ -224,7 +224,9 @@ def _check(c: _Candidate, bundle: Path, tol: Tolerance) -> UnitCheck:
         "shard": c.unit.shard,
         "unit": c.unit.payload,
     }
-    new = json.loads(json.dumps(score_payload(payload)))  # the JSON round trip the shard store made
+    result = score_payload(payload)
+    result.pop(META_KEY, None)  # facts about this run only; the shard store drops them too
+    new = json.loads(json.dumps(result))  # the JSON round trip the shard store made
     check.differences += differences(stored.get("result"), new, None if c.exact else tol)
     if len(check.differences) > MAX_DIFFS:
         more = len(check.differences) - MAX_DIFFS
