@@ -40,6 +40,9 @@ demo: install
 
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# the numeric tests again with lower torch kernels, as on a CPU without AVX-512 (or without AVX2)
+	ATEN_CPU_CAPABILITY=avx2 $(BIN)/python -m pytest -q -m numeric tests/models $(PYTEST_ARGS)
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -q -m numeric tests/models $(PYTEST_ARGS)
 
 test-fast: install-test
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)

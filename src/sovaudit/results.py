@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import json
 import os
 import platform
@@ -69,6 +70,7 @@ class Provenance(BaseModel):
     assets: list[AssetRecord] = Field(default_factory=list)
     command: list[str] = Field(default_factory=list)
     created_at: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
+    cpu: dict[str, str] = Field(default_factory=dict)  # see cpu_info(); empty in documents made before it
 
 
 class ResultsDocument(BaseModel):
@@ -134,6 +136,57 @@ def package_versions(names: Iterable[str] = DEFAULT_PACKAGES) -> dict[str, str]:
     return versions
 
 
+SIMD_FLAGS = (
+    "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
+    "amx_tile", "asimd", "sve",
+)  # fmt: skip
+
+
+@functools.cache
+def _cpu_hardware() -> tuple[tuple[str, str], ...]:
+    """Machine, CPU model name and the SIMD flags (of :data:`SIMD_FLAGS`) from ``/proc/cpuinfo``."""
+    model, flags = platform.processor() or "unknown", set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip().lower()
+                if key in ("model name", "cpu model") and model in ("unknown", platform.machine()):
+                    model = value.strip()
+                elif key in ("flags", "features"):
+                    flags.update(value.split())
+                elif not line.strip() and flags:
+                    break  # the first processor is enough
+    except OSError:
+        pass
+    simd = " ".join(f for f in SIMD_FLAGS if f in flags)
+    return ("machine", platform.machine()), ("model", model), ("simd", simd)
+
+
+def cpu_info() -> dict[str, str]:
+    """What decides which SIMD kernels computed the numbers: the CPU model and its SIMD flags; torch's
+    ATen kernel level (``torch.backends.cpu.get_cpu_capability()``) and llama.cpp's
+    ``llama_print_system_info()`` when those libraries are loaded in this process (never imported just for
+    this); and the environment variables that lower kernel levels, where set.
+    """
+    info = dict(_cpu_hardware())
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        with contextlib.suppress(Exception):
+            info["torch_capability"] = str(torch.backends.cpu.get_cpu_capability())
+    llama_cpp = sys.modules.get("llama_cpp")
+    if llama_cpp is not None:
+        with contextlib.suppress(Exception):
+            text = llama_cpp.llama_print_system_info()
+            info["llama_cpp"] = (
+                text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+            ).strip()
+    for var in ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR"):
+        if os.environ.get(var):
+            info[var] = os.environ[var]
+    return info
+
+
 def make_provenance(
     assets: Iterable[AssetRecord] = (), packages: Iterable[str] = DEFAULT_PACKAGES
 ) -> Provenance:
@@ -143,6 +196,7 @@ def make_provenance(
         packages=package_versions(packages),
         assets=list(assets),
         command=[Path(sys.argv[0]).name, *sys.argv[1:]],
+        cpu=cpu_info(),
     )
 
 

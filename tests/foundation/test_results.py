@@ -1,7 +1,9 @@
 """Results documents: write atomically, read back, refuse what is not one."""
 
+import contextlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,23 @@ def test_a_failed_write_leaves_the_earlier_results_whole(tmp_path: Path) -> None
         write_results(doc, out)
     (out / f".results.json.tmp-{os.getpid()}").rmdir()
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # rows.csv untouched too
+
+
+def test_provenance_records_the_cpu_capability(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which SIMD kernels computed the numbers: CPU model and flags, torch's and llama.cpp's kernel levels."""
+    torch = pytest.importorskip("torch")
+    with contextlib.suppress(ImportError):
+        import llama_cpp  # noqa: F401  (loaded, so recorded)
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", "avx2")  # recorded as set (torch read it at import)
+    cpu = make_provenance().cpu
+    assert cpu["machine"] and cpu["model"] and "simd" in cpu
+    assert cpu["torch_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert cpu["ATEN_CPU_CAPABILITY"] == "avx2"
+    if "llama_cpp" in sys.modules:
+        assert cpu["llama_cpp"].startswith("CPU :")  # llama_print_system_info(): its kernel levels
+    doc = _doc().model_copy(update={"provenance": make_provenance()})
+    write_results(doc, tmp_path / "out")
+    assert load_results(tmp_path / "out").provenance.cpu == doc.provenance.cpu
+    old = json.loads((tmp_path / "out" / "results.json").read_text())
+    del old["provenance"]["cpu"]  # documents made before the field read back with none (not this machine's)
+    assert ResultsDocument.model_validate(old).provenance.cpu == {}

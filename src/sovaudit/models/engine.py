@@ -162,11 +162,14 @@ class Engine:
         """log p(target) and argmax == target for each hidden row, in chunks of the logits budget.
 
         For fp32 ``nn.Linear`` heads the logits and the log-softmax of a chunk go into two reused buffers
-        (torch's own ``_log_softmax`` kernel, so the numbers are bit-identical to ``torch.log_softmax``): no
-        full-vocabulary tensor is allocated per chunk (page faults on 262,144-wide rows cost as much as the
-        arithmetic). Note: torch's fp32 log-softmax over Gemma's 262,144 entries is biased by about +1e-5
-        nats per token against an fp64 computation; it is kept deliberately, for parity with the plain
-        forward pass (and lm-evaluation-harness), which computes exactly this.
+        (torch's own ``_log_softmax`` kernel, so the numbers are bit-identical to ``torch.log_softmax(
+        lm_head(chunk))``): no full-vocabulary tensor is allocated per chunk (page faults on 262,144-wide rows
+        cost as much as the arithmetic). Against one ``lm_head`` call over all rows they agree to 1e-6
+        relative, not bitwise: a GEMM's row depends on how many rows share the call (kernel and thread split
+        chosen by shape, on every CPU capability). Note: torch's fp32 log-softmax over Gemma's 262,144
+        entries is biased by about +1e-5 nats per token against an fp64 computation; it is kept
+        deliberately, for parity with the plain forward pass (and lm-evaluation-harness), which computes
+        exactly this.
         """
         logps, greedy = [], []
         step = self._logit_rows()
