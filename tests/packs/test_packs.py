@@ -165,3 +165,35 @@ def test_run_rows_per_language_and_topic(tiny: Path, tmp_path: Path, monkeypatch
     assert all(len(i["logprobs"]) == 3 for i in mc)
     assert set(doc["summary"]["scores"]) == {"en", "fr"}
     assert "pack:hand-pack@" in doc["signature"]
+
+
+def test_run_by_country_runs_every_tagged_pack(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOVAUDIT_ANSWER_CACHE", str(tmp_path / "answers.sqlite"))
+    monkeypatch.setenv("SOVAUDIT_PACKS", str(tmp_path / "packs"))
+    write_pack(tmp_path / "packs" / "hand")
+    out = tmp_path / "out"
+    args = [
+        "pack",
+        "run",
+        "--country",
+        "SN",
+        "--model",
+        str(tiny),
+        "-l",
+        "en",
+        "--max-tokens",
+        "2",
+        "--bootstrap",
+        "0",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    for name in ("hand-pack", "example-climate-agriculture", "example-energy-minigrids"):
+        doc = json.loads((out / name / "results.json").read_text())
+        assert {r["language"] for r in doc["rows"]} == {"en"}
+    example = json.loads((out / "example-energy-minigrids" / "results.json").read_text())
+    assert any("EXAMPLE" in n for n in example["notes"])
+    assert main(["pack", "run", "--country", "IS", "--model", str(tiny), "--out", str(out)]) == 2
