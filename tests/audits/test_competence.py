@@ -165,9 +165,18 @@ def test_segment_longer_than_the_context_is_windowed(
     doc = json.loads((out / "results.json").read_text())
     items = {(i["language"], i["segment"]): i for i in doc["items"]}
     model = HFModel(folder)
-    (want,) = model.loglikelihood_rolling([long_swh])
-    assert items["swh", "s1"]["tokens"] == want.n_tokens > 32  # every token scored, in windows
-    assert items["swh", "s1"]["nats"] == pytest.approx(-want.logprob, rel=1e-5)
+    from sovaudit.models.engine import rolling_windows
+
+    tokens = model.encode(long_swh, specials=False)
+    windows = rolling_windows(tokens, model.prefix_token, 32, model.rolling_context)
+    assert len(tokens) > 32 and len(windows) > 1
+    assert all(len(c) + len(p) - 1 <= 32 for c, p in windows)  # no forward pass sees more than 32 positions
+    by_hand = -sum(lp for lp, _ in model.engine.score_windows(windows))
+    assert items["swh", "s1"]["tokens"] == len(tokens)  # every token scored once, in windows
+    assert items["swh", "s1"]["nats"] == pytest.approx(by_hand, rel=1e-5)
+    # one pass over all tokens (no windows) gives another number: the windowing is what was measured
+    (one_pass,) = model.engine.score_windows([([model.prefix_token], tokens)])
+    assert abs(-one_pass[0] - by_hand) > 1e-3
     assert "max_length=32" in doc["settings"]["model_settings"]
     assert not any("first token" in n for n in doc["notes"])  # a local backend scores every token
 
