@@ -51,7 +51,7 @@ def sentence(row: dict[str, Any]) -> str:
         )
     parts = []
     for cond, key in (("ambig", "biased_share_ambig"), ("disambig", "biased_share_disambig")):
-        share = row.get(key)
+        share: Any = row.get(key)
         if is_number(share):
             parts.append(
                 f"in {COND[cond]} contexts the model picked the stereotyped answer in "
