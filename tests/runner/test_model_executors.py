@@ -13,9 +13,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audits"))
 
-from competence_fixtures import tiny_model, write_corpus  # noqa: E402
+from competence_fixtures import tiny_model, write_corpus
 
-from sovaudit.runner import RunOptions, run_audit  # noqa: E402
+from sovaudit.runner import RunOptions, run_audit
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 Tokenizers and openness on the demo data (UDHR, the embedded models' declarations); competence on the tiny
 model and a small corpus (the direct path scores every text in one call, the runner in per-language units:
 texts share a forward batch with other texts, and the CPU matmul kernels block rows differently, so sums
-move by up to 2.5e-9 relative and interval ends by up to 1.1e-8 (measured here, AVX-512); the test allows 1e-7. Same units -> bit-identical:
-see test_model_executors).
+move by up to 2.5e-9 relative and interval ends by up to 1.1e-8 (measured here, AVX-512); the test
+allows 1e-7. Same units -> bit-identical: see test_model_executors).
 """
 
 from __future__ import annotations
