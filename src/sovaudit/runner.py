@@ -117,6 +117,7 @@ def run_audit(
     units = list(a.plan(the_spec))
     _check_unique(units)
     executor = get_executor(opts.executor, opts.workers, opts.address)
+    _share_cores(opts)
     subject = a.subject(the_spec)
     sj = spec_json(the_spec)
     work = [
@@ -148,6 +149,20 @@ def run_audit(
     if opts.out is not None:
         write_results(doc, opts.out, csv_columns=list(a.row_columns) or None)
     return doc, stats
+
+
+def _share_cores(opts: RunOptions) -> None:
+    """Tell pool workers (spawned after this) how many CPU threads each may use: cores / workers."""
+    import os
+
+    from .audits.base import WORKER_THREADS_ENV
+
+    workers = opts.workers or 0
+    if opts.executor == "process" or (opts.executor == "local" and workers > 1):
+        cores = os.cpu_count() or 1
+        os.environ[WORKER_THREADS_ENV] = str(max(1, cores // max(1, workers or cores)))
+    else:
+        os.environ.pop(WORKER_THREADS_ENV, None)
 
 
 def finish_document(doc: ResultsDocument, audit: Audit[Any], spec: AuditSpec) -> None:

@@ -85,6 +85,8 @@ class Resources:
         if key not in self._models:
             from ..models.loading import backend_of, load_model, parse_model_options
 
+            _limit_threads()
+
             options = parse_model_options(backend_of(ref.spec), sorted(ref.options.items()))
             self._models[key] = load_model(
                 ref.spec,
@@ -108,6 +110,25 @@ class Resources:
     def close(self) -> None:
         """Drop the loaded models."""
         self._models.clear()
+
+
+WORKER_THREADS_ENV = "SOVAUDIT_WORKER_THREADS"
+
+
+def _limit_threads() -> None:
+    """In a pool worker, use the CPU threads the runner gave it (cores / workers), not every core.
+
+    Without this, two workers on two cores each start two torch threads and slow each other down.
+    """
+    import os
+
+    threads = os.environ.get(WORKER_THREADS_ENV)
+    if threads and threads.isdigit() and int(threads) > 0:
+        try:
+            import torch
+        except ImportError:
+            return
+        torch.set_num_threads(int(threads))
 
 
 SpecT = TypeVar("SpecT", bound=AuditSpec)
