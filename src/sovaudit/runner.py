@@ -42,15 +42,22 @@ def _resources() -> Resources:
     return _RESOURCES
 
 
-def _audit(name: str) -> Audit[Any]:
+def _audit(name: str, ref: str | None = None) -> Audit[Any]:
+    """The audit called ``name``: from this process's registry, else (a worker that never saw an audit
+    registered at run time in the driver) by importing its class ``module:qualname``."""
     if name not in _AUDITS:
-        _AUDITS[name] = audit_registry.get(name)()
+        if name in audit_registry or ref is None:
+            _AUDITS[name] = audit_registry.get(name)()
+        else:
+            from .registry import _resolve
+
+            _AUDITS[name] = _resolve(ref)()
     return _AUDITS[name]
 
 
 def score_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """The unit function every executor runs: rebuild audit, spec and unit from JSON, then score."""
-    audit = _audit(payload["audit"])
+    audit = _audit(payload["audit"], payload.get("ref"))
     spec = audit.Spec.model_validate_json(payload["spec"])
     unit = Unit(payload["shard"], payload["unit"])
     res = _resources()
@@ -120,8 +127,14 @@ def run_audit(
     _share_cores(opts)
     subject = a.subject(the_spec)
     sj = spec_json(the_spec)
+    ref = f"{type(a).__module__}:{type(a).__qualname__}"
     work = [
-        WorkUnit(a.name, subject, u.shard, {"audit": a.name, "spec": sj, "shard": u.shard, "unit": u.payload})
+        WorkUnit(
+            a.name,
+            subject,
+            u.shard,
+            {"audit": a.name, "ref": ref, "spec": sj, "shard": u.shard, "unit": u.payload},
+        )
         for u in units
     ]
     if opts.out is not None:

@@ -22,6 +22,7 @@ from ..errors import SovauditError, require
 from .base import UnitFn
 
 CONNECT_TIMEOUT_S = 5.0
+MAX_RETRIES = 2  # reruns of a unit whose worker process died
 GCS_WAIT_ENV = "RAY_gcs_server_port_wait_time_s"  # Ray's connect attempts (~1 s each); default ~20
 
 
@@ -127,7 +128,8 @@ class RayExecutor:
         ray: Any = require("ray", "ray")
         started = self._init(ray)
         try:
-            task = ray.remote(num_cpus=1, max_retries=1)(fn)
+            # a worker process that dies mid-unit (killed, out of memory, a lost node) is retried elsewhere
+            task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(fn)
             cpus = int(ray.cluster_resources().get("CPU", self.workers or 1)) or 1
             todo = iter(enumerate(payloads))
             running: dict[Any, int] = {}
@@ -148,6 +150,12 @@ class RayExecutor:
                             SovauditError(cause.problem, cause.fix)
                             if isinstance(cause, SovauditError)
                             else exc
+                        )
+                        continue
+                    except ray.exceptions.RayError as exc:  # workers died MAX_RETRIES + 1 times on it
+                        failure = failure or SovauditError(
+                            f"a Ray worker died {MAX_RETRIES + 1} times on one unit ({type(exc).__name__})",
+                            "the finished units are kept; check memory and rerun the same command to resume",
                         )
                         continue
                     yield i, result
