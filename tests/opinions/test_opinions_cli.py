@@ -128,3 +128,23 @@ def test_skip_bad_rows_counts_them(tiny: Path, tmp_path: Path) -> None:
     assert main([*args, "--out", str(out)]) == 0
     doc = json.loads((out / "results.json").read_text())
     assert doc["summary"]["skipped_rows"] == 1 and any("row 2" in n for n in doc["notes"])
+
+
+def test_generic_run_gives_the_same_rows(tiny: Path, tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "g.csv")
+    a, b = tmp_path / "a", tmp_path / "b"
+    args = ["--data", str(data), "--country", "KE", "--permutations", "2", "--bootstrap", "50"]
+    assert main(["opinions", "--model", str(tiny), *args, "--out", str(a)]) == 0
+    generic = [
+        "-A",
+        f"model.spec={tiny}",
+        "-A",
+        f"data={data}",
+        "-A",
+        "countries=[KE]",
+        "-A",
+        "permutations=2",
+    ]
+    assert main(["run", "opinions", *generic, "-A", "bootstrap=50", "--out", str(b)]) == 0
+    rows_a = json.loads((a / "results.json").read_text())["rows"]
+    assert rows_a == json.loads((b / "results.json").read_text())["rows"]

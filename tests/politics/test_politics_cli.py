@@ -85,3 +85,15 @@ def test_bad_input_is_one_line_exit_2(
     assert code == 2, err
     assert needle in err and len(err.strip().splitlines()) == 1
     assert not (out / "results.json").exists()
+
+
+def test_generic_run_gives_the_same_rows(tiny: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert (
+        main(["politics", "--model", str(tiny), "--limit", "3", "--template", "templ-05", "--out", str(a)])
+        == 0
+    )
+    generic = ["-A", f"model.spec={tiny}", "-A", "limit=3", "-A", "templates=[templ-05]"]
+    assert main(["run", "politics", *generic, "--out", str(b)]) == 0
+    rows_a = json.loads((a / "results.json").read_text())["rows"]
+    assert rows_a == json.loads((b / "results.json").read_text())["rows"]
