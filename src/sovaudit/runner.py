@@ -154,6 +154,7 @@ def run_audit(
     results, stats = run_units(work, score_payload, store, executor, done)  # type: ignore[arg-type]
     doc = a.reduce(list(results), the_spec)
     finish_document(doc, a, the_spec)
+    doc.summary["executor"] = {"name": opts.executor, "workers": opts.workers, "address": opts.address}
     doc.summary["shards"] = {
         "total": stats.total,
         "computed": stats.computed,

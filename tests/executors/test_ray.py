@@ -180,4 +180,4 @@ def test_an_existing_two_worker_cluster_via_address(tmp_path: Path) -> None:
     local = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "local")))
     joined = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert joined["rows"] == json.loads(json.dumps(local.rows))
-    assert joined["settings"]["address"] == gcs
+    assert joined["summary"]["executor"] == {"name": "ray", "workers": None, "address": gcs}

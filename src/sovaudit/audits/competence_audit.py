@@ -72,6 +72,7 @@ class CompetenceAudit(Audit[CompetenceSpec]):
     row_columns: ClassVar[tuple[str, ...]] = ()  # set below from competence_doc
 
     def plan(self, spec: CompetenceSpec) -> Sequence[Unit]:
+        _selection.cache_clear()  # a new run re-reads (and re-checks the hash of) the corpus
         _, _, plans, _ = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
         units = []
         for p in plans:

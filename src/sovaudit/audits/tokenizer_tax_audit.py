@@ -77,6 +77,8 @@ class TokenizersAudit(Audit[TokenizersSpec]):
     row_columns: ClassVar[tuple[str, ...]] = tuple(ROW_COLUMNS)
 
     def plan(self, spec: TokenizersSpec) -> Sequence[Unit]:
+        _selection.cache_clear()  # a new run re-reads (and re-checks the hashes of) corpus and tokenizers
+        _tokenizer.cache_clear()
         names = _names(spec)
         _audit(spec, names)  # load and check everything (names, languages, reference) before any unit runs
         return [Unit(f"tok-{i:03d}", {"tokenizer": n}) for i, n in enumerate(names)]
