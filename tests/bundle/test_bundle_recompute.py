@@ -102,3 +102,20 @@ def test_recompute_turns_the_models_answer_cache_off() -> None:
     spec = ModelAuditSpec(model=ModelRef(spec="gemma3-270m"))
     assert spec.model.cache and not without_cache(spec).model.cache  # type: ignore[attr-defined]
     assert without_cache(without_cache(spec)) == without_cache(spec)
+
+
+def test_hardware_class_compares_what_both_runs_record() -> None:
+    from sovaudit.bundle.recompute import same_hardware_class
+
+    here = {
+        "platform": "Linux-x86_64",
+        "cpu": {"simd": "avx2"},
+        "packages": {"torch": "2.13", "numpy": "2.3"},
+    }
+    assert same_hardware_class({"platform": "Linux-x86_64", "packages": {"torch": "2.13"}}, here)
+    assert same_hardware_class(
+        {**here, "platform": "other kernel"}, here
+    )  # the cpu decides when both have it
+    assert not same_hardware_class({**here, "cpu": {"simd": "avx512f"}}, here)
+    assert not same_hardware_class({**here, "packages": {"torch": "2.12"}}, here)
+    assert not same_hardware_class({"platform": "Darwin-arm64"}, here)

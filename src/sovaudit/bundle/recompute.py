@@ -102,19 +102,23 @@ def find_runs(bundle: Path) -> list[Path]:
     return sorted(p.parent for p in bundle.rglob(SPEC_FILE) if SHARDS_DIR not in p.relative_to(bundle).parts)
 
 
-def hardware_class(provenance: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """``(cpu or platform, versions of the numeric backends)`` of a run's provenance."""
-    cpu = provenance.get("cpu") or provenance.get("platform") or ""
-    packages = provenance.get("packages") or {}
-    pins = tuple((name, str(packages.get(name, ""))) for name in BACKEND_PACKAGES)
-    return json.dumps(cpu, sort_keys=True) if not isinstance(cpu, str) else cpu, pins
+def same_hardware_class(stored: Mapping[str, Any], here: Mapping[str, Any]) -> bool:
+    """Whether two provenances name the same hardware class: the same ``cpu`` when both record it (else the
+    same ``platform``), and the same version of each numeric backend package that both record."""
+    if stored.get("cpu") and here.get("cpu"):
+        if stored["cpu"] != here["cpu"]:
+            return False
+    elif stored.get("platform") != here.get("platform"):
+        return False
+    a, b = stored.get("packages") or {}, here.get("packages") or {}
+    return all(a[name] == b[name] for name in BACKEND_PACKAGES if name in a and name in b)
 
 
-def current_hardware_class() -> tuple[str, tuple[tuple[str, str], ...]]:
-    """This machine's hardware class, from the provenance a run here would record."""
+def current_provenance() -> dict[str, Any]:
+    """The provenance a run on this machine would record (plain JSON)."""
     from ..results import make_provenance
 
-    return hardware_class(make_provenance().model_dump(mode="json"))
+    return make_provenance().model_dump(mode="json")
 
 
 def without_cache(spec: AuditSpec) -> AuditSpec:
@@ -168,7 +172,7 @@ class _Candidate:
     exact: bool
 
 
-def _load_run(run: Path, here: tuple[str, Any]) -> list[_Candidate]:
+def _load_run(run: Path, here: Mapping[str, Any]) -> list[_Candidate]:
     from ..registry import audits as audit_registry
     from ..runner import make_spec
 
@@ -191,7 +195,7 @@ def _load_run(run: Path, here: tuple[str, Any]) -> list[_Candidate]:
         provenance = json.loads((run / RESULTS_FILE).read_text(encoding="utf-8")).get("provenance", {})
     except (OSError, ValueError):
         provenance = {}
-    exact = hardware_class(provenance) == here
+    exact = same_hardware_class(provenance if isinstance(provenance, dict) else {}, here)
     shards = run / SHARDS_DIR
     return [
         _Candidate(run, audit, spec, u, exact)
@@ -246,7 +250,7 @@ def recompute(
         raise SovauditError(
             f"no run folder with {SPEC_FILE} in {bundle}", "recompute needs a bundle written by the runner"
         )
-    here = current_hardware_class()
+    here = current_provenance()
     candidates = [c for run in runs for c in _load_run(run, here)]
     tol = tolerance or Tolerance()
     the_seed = secrets.randbelow(2**31) if seed is None else seed
