@@ -168,3 +168,14 @@ def test_inputs_in_the_asset_cache_are_found_in_the_verifiers_cache(tmp_path, ke
     assert verify_bundle(b, keys[1]).inputs_changed == [
         "tiny-model/model.bin (model) at $SOVAUDIT_HOME/assets/tiny-model/model.bin"
     ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without read permission")
+def test_an_unreadable_file_is_named_not_a_crash(bundle, capsys) -> None:
+    target = bundle / "report.html"
+    target.chmod(0)
+    try:
+        code, out = _verify(bundle, capsys)
+    finally:
+        target.chmod(0o644)
+    assert code == 1 and "changed: report.html (cannot be read" in out

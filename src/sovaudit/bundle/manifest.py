@@ -301,7 +301,15 @@ def verify_bundle(
             continue
         report.files_checked += 1
         report.bytes_checked += int(have["size"])
-        if want.get("size") != have["size"] or want.get("sha256") != sha256_path(bundle / rel):
+        if want.get("size") != have["size"]:
+            report.changed.append(rel)
+            continue
+        try:
+            same = want.get("sha256") == sha256_path(bundle / rel)
+        except OSError as exc:
+            report.changed.append(f"{rel} (cannot be read: {exc.strerror or exc})")
+            continue
+        if not same:
             report.changed.append(rel)
     if check_inputs:
         _check_inputs(report, manifest.get("inputs") or [], use_cache)
@@ -320,6 +328,11 @@ def _check_inputs(report: VerifyReport, inputs: list[Any], use_cache: bool) -> N
             continue
         report.files_checked += 1
         report.bytes_checked += path.stat().st_size
-        if cache.sha256(path) != rec.get("sha256"):
+        try:
+            same = cache.sha256(path) == rec.get("sha256")
+        except OSError as exc:
+            report.inputs_missing.append(f"{label} (cannot be read: {exc.strerror or exc})")
+            continue
+        if not same:
             report.inputs_changed.append(label)
     cache.save()
