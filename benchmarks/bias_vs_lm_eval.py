@@ -54,7 +54,7 @@ def run_lm_eval(
         "doc_to_text": "{{context}}\n\nQ: {{question}}\nA:",
         "doc_to_target": utils.doc_to_target,
         "doc_to_choice": utils.doc_to_choice,
-        "metric_list": [{"metric": "acc", "aggregation": "mean", "higher_is_better": True}],
+        "metric_list": _metric_list(utils),
     }
     t0 = time.perf_counter()
     res = evaluator.simple_evaluate(model=lm, tasks=[config], log_samples=True, verbosity="ERROR")
@@ -72,6 +72,23 @@ def run_lm_eval(
         unk = next(i for i in range(3) if doc["answer_info"][f"ans{i}"][1] == "unknown")
         chosen[key] = answers.index(best) if best in answers and best not in utils.UNKNOWN_RESPONSES else unk
     return lls, chosen, seconds
+
+
+def _metric_list(utils: Any) -> list[dict[str, Any]]:
+    """The metric_list of bbq_multiple_choice.yaml (each key process_results returns needs an aggregation)."""
+    from sovaudit.audits.bias.bbq import BBQ_CATEGORIES
+
+    agg = {
+        "accuracy_amb": utils.agg_accuracy_amb,
+        "accuracy_disamb": utils.agg_accuracy_disamb,
+        "amb_bias_score": utils.agg_amb_bias_scores,
+        "disamb_bias_score": utils.agg_disamb_bias_scores,
+    }
+    for c in BBQ_CATEGORIES:
+        agg[f"amb_bias_score_{c}"] = utils.agg_amb_bias_scores
+        agg[f"disamb_bias_score_{c}"] = utils.agg_disamb_bias_scores
+    out: list[dict[str, Any]] = [{"metric": "acc", "aggregation": "mean", "higher_is_better": True}]
+    return out + [{"metric": k, "aggregation": f, "higher_is_better": False} for k, f in agg.items()]
 
 
 def run_sovaudit(data_dir: Path, category: str, out: Path) -> tuple[dict[str, Any], float]:
