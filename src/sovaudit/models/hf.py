@@ -21,7 +21,9 @@ tokenizer's own special-token rule applies: Gemma adds ``<bos>``, SmolLM2 adds n
   backend does (the benchmarks compare like with like that way). Texts longer than ``max_length`` are
   windowed (:func:`sovaudit.models.engine.rolling_windows`) with ``rolling_context`` tokens of context
   at least (default ``max_length // 2``; ``1`` is lm-eval's choice).
-- ``generate``: greedy; the output stops before the first ``until`` string.
+- ``generate``: greedy; the output stops before the first ``until`` string. Prompts run batched by
+  length and each row stops at EOS or its first ``until`` string (:mod:`sovaudit.models.generation`);
+  the text equals transformers' ``generate`` on the prompt alone.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from .base import (
     RollingResult,
 )
 from .engine import Engine, EngineLimits
+from .generation import GreedyGenerator
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt")
 SOURCE_MARKER = "sovaudit-source.json"
@@ -210,6 +213,7 @@ class HFModel:
         self.max_length = int(opts.max_length or resolve_max_length(self.model.config, tok))
         self.rolling_context = int(opts.rolling_context or max(1, self.max_length // 2))
         self.engine = Engine(self.model, self.max_length, opts.limits, _logit_transform(self.model.config))
+        self._generator: GreedyGenerator | None = None
         self.cache_settings = (
             f"dtype={self.dtype}|max_length={self.max_length}|rolling_context={self.rolling_context}"
         )
@@ -266,23 +270,20 @@ class HFModel:
         return [RollingResult(lp, n) for lp, n in scored]
 
     def generate(self, requests: Sequence[GenerateRequest]) -> list[str]:
-        """Greedy continuations, cut before the first ``until`` string."""
-        torch = _torch()
-        outs = []
-        for req in requests:
-            ids = torch.tensor([self.encode(req.prompt)], device=self.engine.device)
-            with torch.inference_mode():
-                gen = self.model.generate(
-                    ids,
-                    attention_mask=torch.ones_like(ids),
-                    max_new_tokens=req.max_tokens,
-                    do_sample=False,
-                    pad_token_id=self.tokenizer.pad_token_id or self.prefix_token,
-                )
-            text = self.tokenizer.decode(gen[0, ids.shape[1] :], skip_special_tokens=True)
-            cut = min((text.find(u) for u in req.until if u and u in text), default=-1)
-            outs.append(text[:cut] if cut >= 0 else text)
-        return outs
+        """Greedy continuations, cut before the first ``until`` string: batched by prompt length, each row
+        stopping at EOS, ``max_tokens`` or its first ``until`` string (:mod:`sovaudit.models.generation`)."""
+        if self._generator is None:
+            pad = self.tokenizer.pad_token_id
+            self._generator = GreedyGenerator(
+                self.model,
+                self.tokenizer,
+                self.engine.rows_per_batch,
+                self.prefix_token if pad is None else pad,
+            )
+        prompts = [self.encode(r.prompt) for r in requests]
+        return self._generator.generate(
+            prompts, [r.until for r in requests], [r.max_tokens for r in requests]
+        )
 
 
 def _pair(r: LoglikelihoodRequest | tuple[str, str]) -> tuple[str, str]:
