@@ -33,6 +33,7 @@ FORMAT_VERSION = 2  # 2: audit_version, items and row_columns declared (1 is rea
 MIN_FORMAT_VERSION = 1
 RESULTS_FILE = "results.json"
 ROWS_CSV = "rows.csv"
+PUBLISH_WAIT_S = 30.0  # how long write_results waits for another process that holds the folder's lock
 DEFAULT_PACKAGES = (
     "pydantic",
     "tiktoken",
@@ -204,8 +205,13 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
     """Write every file (UTF-8 text) to a temporary name first, then move them into place, in order.
 
     The last file is moved into place last, so it can mark the others complete. A failure while writing
-    (disk full, no permission) leaves no temporary files behind and re-raises the ``OSError``.
+    (disk full, no permission) leaves no temporary files behind and re-raises the ``OSError``. A
+    destination that exists as anything but a regular file is refused (:class:`SovauditError`).
     """
+    from .outdir import check_file_target
+
+    for path in files:
+        check_file_target(path)  # a device, FIFO, socket or symlink in its place is refused, not replaced
     tmps = {path: path.with_name(f".{path.name}.tmp-{os.getpid()}") for path in files}
     try:
         for path, text in files.items():
@@ -252,15 +258,12 @@ def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[s
     """Write ``results.json`` (and ``rows.csv``) into ``out_dir`` atomically; return the JSON path.
 
     Both files are written in full under temporary names before either replaces an earlier one, and
-    ``results.json`` is moved into place last.
+    ``results.json`` is moved into place last, all under ``out``'s lock (:mod:`sovaudit.outdir`): two
+    processes writing into one folder publish one after the other, never a mixed pair.
     """
+    from .outdir import check_file_target, locked_out
+
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SovauditError(
-            f"cannot create output folder {out}: {exc.strerror}", "pass a writable --out"
-        ) from exc
     files: dict[Path, str] = {}
     if doc.rows:
         columns = csv_columns or _columns(doc.rows)
@@ -274,7 +277,14 @@ def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[s
         files[out / ROWS_CSV] = buf.getvalue()
     path = out / RESULTS_FILE
     files[path] = doc.model_dump_json(indent=1)
-    _write_all(files)
+    for target in (out / ROWS_CSV, path):
+        check_file_target(target)
+    # under the folder's lock (another writer finishes first): the pair is never one's JSON + other's CSV
+    with locked_out(out, wait=PUBLISH_WAIT_S):
+        if not doc.rows:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(out / ROWS_CSV)  # an older run's table would not match these results
+        _write_all(files)
     return path
 
 

@@ -25,8 +25,9 @@ from pydantic import ValidationError
 from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, spec_json
 from .errors import SovauditError
 from .executors.base import META_KEY, RunStats, ShardStore, WorkUnit, get_executor, run_units
+from .outdir import check_file_target, locked_out
 from .registry import audits as audit_registry
-from .results import ResultsDocument, write_files_atomic, write_results
+from .results import RESULTS_FILE, ROWS_CSV, ResultsDocument, write_files_atomic, write_results
 
 _RESOURCES: Resources | None = None
 _AUDITS: dict[str, Audit[Any]] = {}
@@ -121,6 +122,17 @@ def run_audit(
         raise SovauditError(
             "--address only applies to --executor ray", "add --executor ray or drop --address"
         )
+    if opts.out is None:
+        return _run_checked(a, the_spec, opts, on_unit)
+    with locked_out(opts.out):  # one run per folder; fails at once, naming the other run's pid
+        for name in (RESULTS_FILE, ROWS_CSV, SPEC_FILE):
+            check_file_target(opts.out / name)  # refuse a device/FIFO/symlink there before any work
+        return _run_checked(a, the_spec, opts, on_unit)
+
+
+def _run_checked(
+    a: Audit[Any], the_spec: AuditSpec, opts: RunOptions, on_unit: Callable[[str], None] | None
+) -> tuple[ResultsDocument, RunStats]:
     units = list(a.plan(the_spec))
     _check_unique(units)
     executor = get_executor(opts.executor, opts.workers, opts.address)

@@ -50,10 +50,24 @@ _USAGE: tuple[type[BaseException], ...] = (
 )
 
 
+def _check_empty_out(argv: list[str]) -> None:
+    """``--out ''`` would become the current folder (``Path('')`` is ``.``): refuse it before any work."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return
+        if arg == "--out=" or (arg in ("--out", "-o") and i + 1 < len(argv) and argv[i + 1] == ""):
+            raise SovauditError("--out is empty", "pass a folder or file path, e.g. --out runs/x")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; user errors become one line on stderr and exit code 2."""
     try:
-        app(args=argv, prog_name="sovaudit", standalone_mode=False)
+        _check_empty_out(sys.argv[1:] if argv is None else argv)
+        # standalone_mode=False: click returns the code of a ``raise typer.Exit(n)`` (else the command's
+        # return value); only an int is an exit code
+        rc = app(args=argv, prog_name="sovaudit", standalone_mode=False)
+        if isinstance(rc, int) and not isinstance(rc, bool):
+            return rc
     except SovauditError as err:
         print(f"sovaudit: error: {err}", file=sys.stderr)
         return err.exit_code
@@ -67,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"sovaudit: error: {err}", file=sys.stderr)
         return int(getattr(err, "exit_code", 2))
+    except (PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+        # a path the user gave that cannot be read or written: a user error, not a bug
+        where = exc.filename if exc.filename is not None else "a file"
+        fix = "check the path and its permissions"
+        print(f"sovaudit: error: cannot use {where}: {exc.strerror or exc} — {fix}", file=sys.stderr)
+        return 2
     except _ABORT:
         print("sovaudit: interrupted", file=sys.stderr)
         return 130

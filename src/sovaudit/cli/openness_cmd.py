@@ -37,7 +37,9 @@ def openness(
 ) -> None:
     """Audit openness (MOF, OSAID 1.0, openness index). No arguments: the two embedded default models."""
     from ..audits.openness import run_openness
+    from ..outdir import check_dir_target
 
+    check_dir_target(out)  # before any work
     doc = run_openness(list(model or []), list(declaration or []), builtin=not no_builtin)
     path = write_results(doc, out)
     table = Table(title=f"openness ({path})")

@@ -209,9 +209,14 @@ def load_documents(paths: Iterable[str | Path]) -> list[ResultsDocument]:
 
 def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
     """Load results documents, render the report and write it atomically to ``out``; return its path."""
+    from ..outdir import check_file_target
+
     out = Path(out)
-    if out.is_dir():
+    if str(out) in ("", "."):
+        raise SovauditError("--out is empty", "pass a file path such as report.html")
+    if out.is_dir() and not out.is_symlink():
         raise SovauditError(f"--out {out} is a folder", "pass a file path such as report.html")
+    check_file_target(out)  # a device, FIFO, socket or symlink is refused before any work
     html = render_report(load_documents(paths))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
