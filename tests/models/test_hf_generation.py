@@ -73,9 +73,6 @@ def test_rows_stop_at_their_until_string(tiny_gemma: Path) -> None:
     (cut,) = model.generate([GenerateRequest(PROMPTS[0], until=(stop,), max_tokens=20)])
     assert cut == full[: full.find(stop)]
     assert gen.last_generated < 20
-    assert len(model.tokenizer.decode(model.encode(full, specials=False)[: gen.last_generated])) >= len(
-        cut
-    )
 
 
 def test_eos_stops_a_row(tiny_gemma: Path) -> None:
@@ -105,3 +102,33 @@ def test_cut_at_until() -> None:
     assert cut_at_until("Paris\n\nQ: next", ("\n\n",)) == "Paris"
     assert cut_at_until("a.b;c", (";", ".")) == "a"
     assert cut_at_until("abc", ("", "x")) == "abc"
+
+
+INST4 = (  # BLEnD's prompts/*_prompts.csv, inst-4 (the culture audit's default)
+    "Read the following question and provide a single answer without any explanations.\n\n"
+    "Question: {q}\nAnswer:"
+)
+BLEND_STYLE = [
+    "What is a common snack for preschool kids in South Korea?",
+    "대한민국의 유치원생들이 흔히 먹는 간식은 무엇인가요?",
+    "What is the most popular sport in Algeria?",
+    "ما هي الرياضة الأكثر شعبية في الجزائر؟",
+    "What do people in Greece usually eat for breakfast?",
+    "Ποιο είναι το πιο δημοφιλές άθλημα στην Ελλάδα;",
+]
+
+
+@pytest.mark.slow
+def test_gemma3_270m_batched_equals_one_at_a_time() -> None:
+    """The embedded Gemma 3 270M (sliding-window layers, left padding): BLEnD-style prompts in four
+    scripts, the culture audit's settings (``until`` a blank line, 32 tokens), same text as one
+    ``generate`` call per prompt."""
+    from sovaudit.models.loading import load_model
+
+    model = load_model("gemma3-270m", cache=False)
+    assert isinstance(model, HFModel)
+    reqs = [GenerateRequest(INST4.replace("{q}", q), ("\n\n",), 32) for q in BLEND_STYLE]
+    reqs.append(GenerateRequest(INST4.replace("{q}", BLEND_STYLE[0]), (), 12))  # no stop string
+    got = model.generate(reqs)
+    assert got == _reference(model, reqs)
+    assert all(g.strip() for g in got)
