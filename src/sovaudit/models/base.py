@@ -31,6 +31,12 @@ class GenerateRequest:
     max_tokens: int = 256
 
 
+def cut_at_until(text: str, until: Sequence[str]) -> str:
+    """``text`` up to (not including) the earliest occurrence of any non-empty ``until`` string."""
+    cut = min((text.find(u) for u in until if u and u in text), default=-1)
+    return text[:cut] if cut >= 0 else text
+
+
 class LoglikelihoodResult(NamedTuple):
     """log p(continuation | context) in nats, and whether the continuation is the greedy one."""
 

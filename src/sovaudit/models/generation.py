@@ -35,6 +35,10 @@ from typing import Any
 
 import torch
 
+from .base import cut_at_until
+
+__all__ = ["GreedyGenerator", "cut_at_until", "plan_batches", "reference_generate"]
+
 MAX_PAD_RATIO = 0.5  # a batch stops growing when its left padding exceeds this share of its prompt tokens
 MAX_ROWS = 64  # rows per batch at most (CPU steps beyond this gain little per token)
 
@@ -47,12 +51,6 @@ class _Row:
     max_new: int
     out: list[int] = field(default_factory=list)
     done: bool = False
-
-
-def cut_at_until(text: str, until: Sequence[str]) -> str:
-    """``text`` up to (not including) the first occurrence of any non-empty ``until`` string."""
-    cut = min((text.find(u) for u in until if u and u in text), default=-1)
-    return text[:cut] if cut >= 0 else text
 
 
 def eos_ids(model: Any, tokenizer: Any) -> set[int]:

@@ -43,6 +43,7 @@ from .base import (
     ModelInfo,
     RollingRequest,
     RollingResult,
+    cut_at_until,
 )
 
 ROWS = 64  # log-softmax rows processed at once (bounds the float64 temporaries)
@@ -362,4 +363,6 @@ class LlamaCppModel:
         finally:
             self._llm._ctx.kv_cache_clear()
             self._llm.reset()
-        return str(text)
+        # llama-cpp-python stops as soon as a stop string appears, but cuts at the first one *in list order*
+        # that the text holds (llama.py ``any_stop[0]``); a last token holding two (".\n") cuts here too
+        return cut_at_until(str(text), r.until)
