@@ -37,7 +37,7 @@ class PackSpec(ModelAuditSpec):
     languages: tuple[str, ...] = ()  # empty: every language of the pack
     max_tokens: int | None = Field(default=None, ge=1, le=512)  # default: the pack's own
     bootstrap: int = Field(default=1000, ge=0)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)  # numpy refuses a negative seed: refuse it before any work
 
 
 def score_items(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 
@@ -86,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         where = exc.filename if exc.filename is not None else "a file"
         fix = "check the path and its permissions"
         print(f"sovaudit: error: cannot use {where}: {exc.strerror or exc} — {fix}", file=sys.stderr)
+        return 2
+    except csv.Error as exc:  # a malformed CSV/TSV a reader did not name itself (e.g. a NUL byte)
+        print(f"sovaudit: error: a CSV/TSV file cannot be parsed ({exc}) — check the file", file=sys.stderr)
         return 2
     except _ABORT:
         print("sovaudit: interrupted", file=sys.stderr)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import SovauditError
 from .base import ParallelCorpus
-from .readers import read_utf8
+from .readers import allow_long_csv_fields, read_utf8
 
 
 def _finish(name: str, path: Path, ids: list[str], texts: dict[str, dict[str, str]]) -> ParallelCorpus:
@@ -39,6 +39,7 @@ def read_tsv(path: Path) -> ParallelCorpus:
     """Read a TSV corpus (header: ``id`` + one column per language)."""
     path = Path(path)
     text = read_utf8(path)
+    allow_long_csv_fields()
     reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     rows = [r for r in reader if r and any(c.strip() for c in r)]
     if not rows:

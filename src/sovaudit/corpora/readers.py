@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from pathlib import Path
 
 from ..errors import SovauditError
+
+CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+def allow_long_csv_fields() -> None:
+    """Lift the csv module's 131,072-character field limit (a long document is a valid cell; without
+    this a TSV/CSV cell over the limit ends as ``_csv.Error``). The limit is process-wide in ``csv``."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
 def read_utf8(path: Path) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,19 @@ OPTION_TYPES: dict[str, dict[str, type]] = {
     "hf": {"rolling_context": int},
 }
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+# The smallest value each numeric option takes (and whether the bound itself is excluded): a negative
+# timeout or a zero context is a user error, refused before any work, not a crash inside a backend.
+OPTION_MIN: dict[str, tuple[float, bool]] = {
+    "concurrency": (1, False),
+    "timeout": (0, True),
+    "max_retries": (0, False),
+    "backoff": (0, False),
+    "max_backoff": (0, False),
+    "n_ctx": (1, False),
+    "n_batch": (1, False),
+    "n_threads": (1, False),
+    "rolling_context": (1, False),
+}
 
 
 def parse_model_options(backend: str, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -140,7 +154,17 @@ def parse_model_options(backend: str, pairs: Sequence[tuple[str, str]]) -> dict[
                 f"option {key}={raw!r} is not a valid {kind.__name__}",
                 f"give {key}=<{kind.__name__}>",
             ) from None
+        _check_range(key, out[key])
     return out
+
+
+def _check_range(key: str, value: Any) -> None:
+    if key not in OPTION_MIN or isinstance(value, bool):
+        return
+    low, exclusive = OPTION_MIN[key]
+    if not math.isfinite(value) or value < low or (exclusive and value == low):
+        bound = f"greater than {low:g}" if exclusive else f"at least {low:g}"
+        raise SovauditError(f"option {key}={value!r} is out of range", f"give {key} {bound}")
 
 
 def split_option(text: str) -> tuple[str, str]:
@@ -202,6 +226,8 @@ def _resolve_local(text: str, backend: str, target: str) -> ModelSpec:
         return ModelSpec(text, backend, target, asset=target, path=path, digest=digest)
     path = Path(target).expanduser()
     if path.exists():
+        if path.is_file():
+            _check_readable(path)
         return ModelSpec(text, backend, target, path=path.resolve())
     if backend == "hf" and text.startswith("hf:") and _HUB_ID.match(target):
         return ModelSpec(text, backend, target, hub_id=target)
@@ -212,11 +238,40 @@ def _resolve_local(text: str, backend: str, target: str) -> ModelSpec:
     )
 
 
+def _check_readable(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            f.read(4)
+    except OSError as exc:
+        raise SovauditError(
+            f"cannot read model file {path}: {exc.strerror or exc}", "check the file and its permissions"
+        ) from exc
+
+
+def check_model_asset(name: str) -> None:
+    """Re-hash an installed model asset's files against its manifest; raise if one changed.
+
+    A 300 MB file is read once per file identity (real path, size, mtime, inode): the digests are kept in
+    ``$SOVAUDIT_HOME/hash-cache.json`` (:class:`sovaudit.bundle.hashing.HashCache`), so a run that finds
+    the file as it was costs a ``stat``; a rewritten or replaced file has a new mtime or inode and is read.
+    """
+    from ..assets.store import AssetStore
+    from ..bundle.hashing import HashCache
+
+    hashes = HashCache()
+    try:
+        AssetStore().check(name, sha256=hashes.sha256)
+    finally:
+        hashes.save()
+
+
 def asset_gguf(name: str) -> tuple[Path, str | None]:
-    """The GGUF file of an installed (or now installed) model asset and its SHA-256 from the manifest."""
+    """The GGUF file of an installed (or now installed) model asset and its SHA-256 from the manifest,
+    after checking the installed files still match it (:func:`check_model_asset`)."""
     from ..assets.store import MANIFEST, AssetStore
 
     base = AssetStore().path(name)
+    check_model_asset(name)
     manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
     ggufs = sorted(rel for rel in manifest["files"] if rel.endswith(".gguf"))
     if len(ggufs) != 1:

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from .. import languages
+from ..corpora.readers import allow_long_csv_fields
 from ..errors import SovauditError
 from .format import (
     DEFAULT_NORMALISE,
@@ -153,6 +154,7 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]
                 continue
             out.append((n, obj))
         return out
+    allow_long_csv_fields()  # a cell over 131,072 characters is valid
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     reader.fieldnames = header

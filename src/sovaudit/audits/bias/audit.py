@@ -75,7 +75,7 @@ class BiasSpec(ModelAuditSpec):
     limit: int | None = Field(default=None, gt=0)  # first N items of each category (file order)
     shard_size: int = Field(default=100, gt=0)
     bootstrap: int = Field(default=1000, ge=0)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)  # numpy refuses a negative seed: refuse it before any work
 
 
 _PREPARED: dict[str, tuple[list[Loaded], dict[tuple[str, str], int] | None]] = {}

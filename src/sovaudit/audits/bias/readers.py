@@ -20,6 +20,7 @@ import ast
 import csv
 from pathlib import Path
 
+from ...corpora.readers import allow_long_csv_fields
 from ...errors import SovauditError
 from .items import Item
 
@@ -29,6 +30,7 @@ CROWS_COLUMNS = ("sent_more", "sent_less", "stereo_antistereo", "bias_type")
 
 def _rows(path: Path, delimiter: str) -> list[tuple[int, dict[str, str]]]:
     with open(path, encoding="utf-8-sig", newline="") as f:
+        allow_long_csv_fields()  # a cell over 131,072 characters is valid
         reader = csv.DictReader(f, delimiter=delimiter)
         return [(n + 2, row) for n, row in enumerate(reader)]
 

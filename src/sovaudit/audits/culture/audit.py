@@ -66,7 +66,7 @@ class CultureSpec(ModelAuditSpec):
     max_questions: int | None = Field(default=None, ge=1)  # per country, for quick runs
     first_line: bool = True  # judge the first non-empty line (base models go on with new questions)
     bootstrap: int = Field(default=1000, ge=0)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)  # numpy refuses a negative seed: refuse it before any work
 
 
 def data_root(spec: CultureSpec) -> Path:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...corpora.readers import allow_long_csv_fields
 from ...errors import SovauditError
 
 # authors' code -> (file stem, language name as the authors spell it, BCP-47 code from LANG_CODE)
@@ -121,6 +122,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
         raise SovauditError(
             f"{path} is not UTF-8 text (byte {exc.start})", "use BLEnD's files as released"
         ) from exc
+    allow_long_csv_fields()  # a cell over 131,072 characters is valid
     return list(csv.DictReader(io.StringIO(text)))
 
 

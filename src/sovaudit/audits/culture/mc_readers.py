@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ...corpora.readers import allow_long_csv_fields
 from ...errors import SovauditError, require
 
 LETTERS = "ABCD"
@@ -66,6 +67,7 @@ def _records(path: Path) -> list[dict[str, Any]]:
     if suffix == ".jsonl":
         return [json.loads(line) for line in text.splitlines() if line.strip()]
     if suffix == ".csv":
+        allow_long_csv_fields()  # a cell over 131,072 characters is valid
         return list(csv.DictReader(io.StringIO(text)))
     raise SovauditError(f"{path.name}: unknown file type", "give a .parquet, .csv or .jsonl file")
 

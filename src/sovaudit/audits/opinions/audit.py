@@ -36,7 +36,7 @@ class OpinionsSpec(ModelAuditSpec):
     permutations: int = Field(4, ge=1, le=26)
     language: str = "en"
     bootstrap: int = Field(1000, ge=0)
-    seed: int = 0
+    seed: int = Field(0, ge=0)  # numpy refuses a negative seed: refuse it before any work
     skip_bad_rows: bool = False
     limit: int | None = Field(None, ge=1)  # the first N questions only
     shard_size: int = Field(100, ge=1)

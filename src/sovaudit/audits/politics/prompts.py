@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ...corpora.readers import allow_long_csv_fields
 from ...errors import SovauditError
 
 ORDERS = ("forward", "reverse")
@@ -45,6 +46,7 @@ def scales() -> dict[str, list[dict[str, Any]]]:
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
+        allow_long_csv_fields()  # a cell over 131,072 characters is valid
         return list(csv.DictReader(f))
 
 

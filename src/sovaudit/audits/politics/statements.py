@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...corpora.readers import allow_long_csv_fields
 from ...errors import SovauditError
 
 EIGHTVALUES_AXES = ("econ", "dipl", "govt", "scty")
@@ -81,6 +82,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise SovauditError(f"no statement file {path}", "pass --statements 8values, pct:FILE or a CSV file")
     with path.open(encoding="utf-8-sig", newline="") as f:
+        allow_long_csv_fields()  # a cell over 131,072 characters is valid
         reader = csv.DictReader(f)
         return list(reader.fieldnames or []), list(reader)
 
