@@ -122,6 +122,7 @@ def run_audit(
         raise SovauditError(
             "--address only applies to --executor ray", "add --executor ray or drop --address"
         )
+    _check_model(the_spec)
     if opts.out is None:
         return _run_checked(a, the_spec, opts, on_unit)
     with locked_out(opts.out):  # one run per folder; fails at once, naming the other run's pid
@@ -175,6 +176,16 @@ def _run_checked(
     if opts.out is not None:
         write_results(doc, opts.out, csv_columns=list(a.row_columns) or None)
     return doc, stats
+
+
+def _check_model(spec: AuditSpec) -> None:
+    """Resolve a model audit's model before any work: a missing or unreadable file, or an asset whose
+    files no longer match its manifest (re-hashed once per file identity), is a one-line error now."""
+    ref = getattr(spec, "model", None)
+    if isinstance(ref, ModelRef):
+        from .models.loading import parse_spec
+
+        parse_spec(ref.spec)
 
 
 def _share_cores(opts: RunOptions) -> None:

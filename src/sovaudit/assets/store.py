@@ -183,8 +183,11 @@ class AssetStore:
         return target
 
     # -- verify ------------------------------------------------------------------------------
-    def verify(self, name: str) -> list[str]:
-        """Problems found re-hashing an installed asset's files against its manifest (empty = OK)."""
+    def verify(self, name: str, sha256: Callable[[Path], str] = sha256_file) -> list[str]:
+        """Problems found re-hashing an installed asset's files against its manifest (empty = OK).
+
+        ``sha256`` hashes one file (default: read it in full; a cache keyed by file identity may be
+        passed, e.g. :meth:`sovaudit.bundle.hashing.HashCache.sha256`)."""
         base = self.asset_dir(name)
         manifest_path = base / MANIFEST
         if not manifest_path.is_file():
@@ -198,13 +201,13 @@ class AssetStore:
             p = base / rel
             if not p.is_file():
                 problems.append(f"{name}: missing file {rel}")
-            elif sha256_file(p) != digest:
+            elif sha256(p) != digest:
                 problems.append(f"{name}: {rel} was modified (SHA-256 mismatch)")
         return problems
 
-    def check(self, name: str) -> None:
+    def check(self, name: str, sha256: Callable[[Path], str] = sha256_file) -> None:
         """Raise :class:`AssetError` if an installed asset's files no longer match its manifest."""
-        problems = self.verify(name)
+        problems = self.verify(name, sha256)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise AssetError(

@@ -76,7 +76,12 @@ def _resolve_model(model: str) -> tuple[Path, str, AssetRecord | None]:
     if model in catalogue():
         store = AssetStore()
         record = store.record(model)
-        return store.path(model), hashed(model, record.sha256 or short_hash(model)), record
+        path = store.path(model)
+        if record.kind == "model":
+            from ...models.loading import check_model_asset
+
+            check_model_asset(model)  # the files read must be the pinned ones (hashed once per identity)
+        return path, hashed(model, record.sha256 or short_hash(model)), record
     raise SovauditError(
         f"no model '{model}': not a folder, a file or an asset name", "pass --model NAME|FOLDER|FILE.gguf"
     )
