@@ -51,6 +51,13 @@ _USAGE: tuple[type[BaseException], ...] = (
 )
 
 
+def _line(message: object) -> str:
+    """A message as one printable line: terminal controls removed (it may quote a foreign string)."""
+    from .common import safe_text
+
+    return " ".join(safe_text(message).split())
+
+
 def _check_empty_out(argv: list[str]) -> None:
     """``--out ''`` would become the current folder (``Path('')`` is ``.``): refuse it before any work."""
     for i, arg in enumerate(argv):
@@ -70,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(rc, int) and not isinstance(rc, bool):
             return rc
     except SovauditError as err:
-        print(f"sovaudit: error: {err}", file=sys.stderr)
+        print(f"sovaudit: error: {_line(err)}", file=sys.stderr)
         return err.exit_code
     except _EXIT as ex:
         return int(getattr(ex, "exit_code", 0) or 0)
@@ -86,10 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         # a path the user gave that cannot be read or written: a user error, not a bug
         where = exc.filename if exc.filename is not None else "a file"
         fix = "check the path and its permissions"
-        print(f"sovaudit: error: cannot use {where}: {exc.strerror or exc} — {fix}", file=sys.stderr)
+        message = f"cannot use {where}: {exc.strerror or exc} — {fix}"
+        print(f"sovaudit: error: {_line(message)}", file=sys.stderr)
         return 2
     except csv.Error as exc:  # a malformed CSV/TSV a reader did not name itself (e.g. a NUL byte)
-        print(f"sovaudit: error: a CSV/TSV file cannot be parsed ({exc}) — check the file", file=sys.stderr)
+        message = f"a CSV/TSV file cannot be parsed ({exc}) — check the file"
+        print(f"sovaudit: error: {_line(message)}", file=sys.stderr)
         return 2
     except _ABORT:
         print("sovaudit: interrupted", file=sys.stderr)
@@ -98,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SOVAUDIT_DEBUG"):
             raise
         print(
-            f"sovaudit: internal error: {type(exc).__name__}: {exc} "
+            f"sovaudit: internal error: {type(exc).__name__}: {_line(exc)} "
             "(rerun with SOVAUDIT_DEBUG=1 for details)",
             file=sys.stderr,
         )

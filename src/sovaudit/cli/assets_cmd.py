@@ -47,6 +47,9 @@ def install(
     from_dir: Path = typer.Option(None, "--from", help="Folder holding the archives (offline install)."),
 ) -> None:
     """Download, verify (SHA-256) and extract assets into the cache."""
+    if from_dir is not None and not from_dir.is_dir():
+        what = "does not exist" if not from_dir.exists() else "is not a folder"
+        raise AssetError(f"--from {from_dir} {what}", "pass the folder that holds the downloaded archives")
     store = AssetStore(archives_from=from_dir)
     chosen = names or list(catalogue())
     for name in chosen:

@@ -7,7 +7,9 @@ prints where the results are.
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,6 +62,44 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder (result
 OptionalOutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Output folder (default runs/<audit>).")
 ]
+
+
+# Terminal control in a foreign string (a declaration, a corpus header, a file name, a model's output):
+# OSC strings (window title, OSC 8 links) up to BEL/ST, CSI sequences (colours, clear screen, cursor), any
+# other ESC sequence, the 8-bit CSI/OSC/DCS forms, and every other C0/C1 control but newline and tab.
+_TERMINAL_CONTROL = re.compile(
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL | ST
+    r"|(?:\x1b[P^_X]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS/PM/APC/SOS ... ST
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences (and a lone ESC)
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # the other C0 and C1 controls (\t and \n kept)
+)
+
+
+def safe_text(value: object) -> str:
+    """``value`` as text that cannot drive the terminal: escape sequences and control characters removed
+    (newline and tab kept). Use it for every foreign string the CLI prints."""
+    return _TERMINAL_CONTROL.sub("", str(value))
+
+
+def safe_markup(value: object) -> str:
+    """:func:`safe_text` with Rich markup escaped: for strings printed through Rich (tables, consoles)."""
+    from rich.markup import escape
+
+    return escape(safe_text(value))
+
+
+def note(text: str) -> None:
+    """One line on stderr, ``sovaudit: note: ...``, made safe to print."""
+    print(f"sovaudit: note: {safe_text(text)}", file=sys.stderr)
+
+
+def note_union(country: str | None, languages: Sequence[str] | None) -> None:
+    """Both --country and --language: the union is audited; say so (it is also in the results' notes)."""
+    if country and languages:
+        from ..corpora import union_note
+
+        note(union_note(country, languages))
 
 
 def model_ref(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import app
+from .common import safe_text
 
 
 @app.command("compare")
@@ -24,6 +25,6 @@ def compare(
     boards = compare_bundles(bundles)
     for b in boards:
         for why in b.why_separate:
-            typer.echo(f"{b.audit}: kept apart: {why}")
+            typer.echo(safe_text(f"{b.audit}: kept apart: {why}"))
     path = write_compare(bundles, out, boards)
     typer.echo(f"compare: {path.resolve()}")

@@ -23,7 +23,9 @@ from .common import (
     TrustOpt,
     WorkersOpt,
     model_ref,
+    note_union,
     run_and_report,
+    safe_text,
 )
 
 CorpusOpt = Annotated[
@@ -69,8 +71,9 @@ def competence(
         "bootstrap": bootstrap,
         "seed": seed,
     }
+    note_union(country, language)  # both given: the union is audited, and said so
     doc = run_and_report("competence", spec, out, executor, workers, address)
     typer.echo(
-        f"{doc.settings.get('model', model)}: {len(doc.rows)} languages "
+        f"{safe_text(doc.settings.get('model', model))}: {len(doc.rows)} languages "
         f"(reference {doc.summary['reference']})"
     )

@@ -11,6 +11,7 @@ from rich.table import Table
 from ..corpora import SPEC_HELP, language_aliases, load_corpus, select_languages
 from ..languages import is_known, resolve
 from .app import app
+from .common import safe_markup, safe_text
 
 corpora_app = typer.Typer(
     help="Parallel corpora: UDHR, FLORES-200, FLORES+, TSV/JSONL.", no_args_is_help=True
@@ -39,7 +40,8 @@ def languages(
         notes += picked
     aliases = language_aliases(corpus)
     table = Table(
-        title=f"{corpus.name}: {len(corpus.languages)} languages, {len(corpus.segment_ids)} segments"
+        title=f"{safe_markup(corpus.name)}: {len(corpus.languages)} languages,"
+        f" {len(corpus.segment_ids)} segments"
     )
     for col in ("code", "language", "BCP-47", "name in corpus", "segments", "coverage"):
         table.add_column(col, justify="right" if col in ("segments", "coverage") else "left")
@@ -47,15 +49,15 @@ def languages(
         ident = aliases.get(code, code)
         lang = resolve(ident) if is_known(ident) else None
         meta_name = str(corpus.language_meta.get(code, {}).get("name") or "")
-        table.add_row(
-            code,
-            lang.name if lang else "?",
-            lang.tag if lang else "?",
-            meta_name,
+        table.add_row(  # codes and names come from the corpus's headers: foreign strings
+            safe_markup(code),
+            safe_markup(lang.name) if lang else "?",
+            safe_markup(lang.tag) if lang else "?",
+            safe_markup(meta_name),
             str(len(corpus.segments(code))),
             f"{corpus.coverage(code):.2f}",
         )
     console = Console()
     console.print(table)
     for note in notes:
-        Console(stderr=True).print(f"note: {note}", markup=False, highlight=False)
+        Console(stderr=True).print(f"note: {safe_text(note)}", markup=False, highlight=False)

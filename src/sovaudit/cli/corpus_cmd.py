@@ -9,6 +9,7 @@ import typer
 
 from ..audits.corpus import DEFAULT_LID, CorpusSpec, run_corpus_audit
 from .app import app
+from .common import safe_text
 
 
 @app.command("corpus")
@@ -70,5 +71,6 @@ def corpus(
         f"skipped files {s['read']['skipped_files']}"
     )
     for row in doc.rows[:10]:
-        typer.echo(f"  {row['language']:<10} {row['share']:7.2%}  {row['documents']:>9} docs  {row['name']}")
+        lang, name = safe_text(row["language"]), safe_text(row["name"])  # from the corpus and its detector
+        typer.echo(f"  {lang:<10} {row['share']:7.2%}  {row['documents']:>9} docs  {name}")
     typer.echo(f"wrote {out / 'results.json'}")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..results import write_results
 from .app import app
+from .common import safe_markup
 
 ModelOpt = Annotated[
     list[str] | None,
@@ -42,18 +43,18 @@ def openness(
     check_dir_target(out)  # before any work
     doc = run_openness(list(model or []), list(declaration or []), builtin=not no_builtin)
     path = write_results(doc, out)
-    table = Table(title=f"openness ({path})")
+    table = Table(title=f"openness ({safe_markup(path)})")
     for col in ("subject", "license", "MOF class", "I %", "II %", "III %", "OSAID", "index /14"):
         table.add_column(col)
     for r in doc.rows:
-        table.add_row(
-            str(r["subject"]),
-            str(r["license"]),
-            str(r["mof_class"] or "-"),
+        table.add_row(  # subject and license come from declarations: foreign strings
+            safe_markup(r["subject"]),
+            safe_markup(r["license"]),
+            safe_markup(r["mof_class"] or "-"),
             f"{r['mof_class_1']:.0f}",
             f"{r['mof_class_2']:.0f}",
             f"{r['mof_class_3']:.0f}",
-            str(r["osaid"]),
+            safe_markup(r["osaid"]),
             f"{r['index_total']:g}",
         )
     Console(stderr=True).print(table)

@@ -21,6 +21,7 @@ from .common import (
     WorkersOpt,
     model_ref,
     run_and_report,
+    safe_text,
 )
 
 
@@ -91,8 +92,9 @@ def opinions(
     rows = doc.rows
     for r in rows[:5]:
         typer.echo(
-            f"  {r['rank']:>3}. {r['country']:<24} {r['similarity']:.3f}"
+            f"  {r['rank']:>3}. {safe_text(r['country']):<24} {r['similarity']:.3f}"
             f"  (uniform {r['uniform_similarity']:.3f})"
         )
     for u in doc.summary.get("user_countries", []):
-        typer.echo(f"  {u['country']}: rank {u['rank']} of {u['of']}, similarity {u['similarity']:.3f}")
+        country = safe_text(u["country"])
+        typer.echo(f"  {country}: rank {u['rank']} of {u['of']}, similarity {u['similarity']:.3f}")

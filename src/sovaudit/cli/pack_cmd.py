@@ -21,6 +21,7 @@ from .common import (
     WorkersOpt,
     model_ref,
     run_and_report,
+    safe_text,
 )
 
 pack_app = typer.Typer(help="Probe packs: your own questions, in your languages.", no_args_is_help=True)
@@ -54,7 +55,7 @@ def validate(folder: Annotated[Path, typer.Argument(help="The pack's folder.")])
     pack, problems = check_pack(folder)
     if pack is None:
         for p in problems:
-            typer.echo(f"- {p}", err=True)
+            typer.echo(f"- {safe_text(p)}", err=True)  # problems quote the pack's own cells
         raise SovauditError(
             f"pack {folder} has {len(problems)} problem{'s' if len(problems) != 1 else ''} (listed above)",
             "fix them and validate again",
@@ -62,7 +63,10 @@ def validate(folder: Annotated[Path, typer.Argument(help="The pack's folder.")])
     langs = ", ".join(pack.meta.languages)
     ids = len({it.id for it in pack.items})
     typer.echo(
-        f"pack {pack.meta.name} {pack.meta.version} is valid: {ids} items in {langs} ({len(pack.items)} rows)"
+        safe_text(
+            f"pack {pack.meta.name} {pack.meta.version} is valid: {ids} items in {langs}"
+            f" ({len(pack.items)} rows)"
+        )
     )
 
 
@@ -79,8 +83,10 @@ def list_packs(
     for p in packs:
         tag = " [example]" if p.meta.example else ""
         typer.echo(
-            f"{p.meta.name} {p.meta.version}{tag}: {p.meta.domain}; languages {', '.join(p.meta.languages)}; "
-            f"countries {', '.join(p.meta.countries) or '-'}; {p.path}"
+            safe_text(
+                f"{p.meta.name} {p.meta.version}{tag}: {p.meta.domain}; languages "
+                f"{', '.join(p.meta.languages)}; countries {', '.join(p.meta.countries) or '-'}; {p.path}"
+            )
         )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import AddressOpt, ExecutorOpt, OutOpt, WorkersOpt, run_and_report
+from .common import AddressOpt, ExecutorOpt, OutOpt, WorkersOpt, note_union, run_and_report
 
 TOKENIZER_HELP = (
     "Bundled name (gpt2 = r50k_base, cl100k_base, o200k_base, llama2, llama3, llama4, mistral_v1, "
@@ -70,6 +70,7 @@ def tokenizers(
         "country": country,
         "context_tokens": context_tokens,
     }
+    note_union(country, language)  # both given: the union is audited, and said so
     doc = run_and_report("tokenizers", spec, out, executor, workers, address)
     typer.echo(
         f"{len(doc.settings['tokenizers'])} tokenizers x {len(doc.settings['languages'])} languages "

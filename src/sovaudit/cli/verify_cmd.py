@@ -12,6 +12,7 @@ import typer
 
 from ..errors import SovauditError
 from .app import app
+from .common import safe_text
 
 
 @app.command("verify")
@@ -48,13 +49,13 @@ def verify(
     start = time.perf_counter()
     report = verify_bundle(bundle, key, check_inputs=not skip_inputs, use_cache=not rehash)
     for line in report.lines():
-        typer.echo(line)
+        typer.echo(safe_text(line))  # file names inside a bundle are foreign strings
     ok = report.ok
     typer.echo(f"verify: {'intact' if ok else 'CHANGED'} ({time.perf_counter() - start:.2f} s)")
     if recompute is not None:
         rec = recompute_units(bundle, recompute, seed, Tolerance(rel_tol=rel_tol))
         for line in rec.lines():
-            typer.echo(line)
+            typer.echo(safe_text(line))
         ok = ok and rec.ok
     if not ok:
         raise BundleChangedError(

@@ -16,12 +16,12 @@ or ``jsonl-<file stem>``; the exact data is identified by :attr:`ParallelCorpus.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SovauditError
-from ..languages import country_languages, country_name, match_codes, resolve
+from ..languages import check_country, country_languages, country_name, match_codes, resolve
 from .base import ParallelCorpus
 
 SPEC_HELP = (
@@ -128,6 +128,14 @@ def resolve_reference(corpus: ParallelCorpus, reference: str) -> str:
     return chosen[0]
 
 
+def union_note(country: str, languages: Sequence[str]) -> str:
+    """The note said (and recorded) when both a country and languages are given: their union is audited."""
+    return (
+        f"--country {country.upper()} and --language {', '.join(languages)} were both given:"
+        f" the union is audited ({country.upper()}'s languages plus {', '.join(languages)})"
+    )
+
+
 def select_languages(
     corpus: ParallelCorpus,
     languages: list[str] | None,
@@ -166,6 +174,7 @@ def select_languages(
                 " — name them to include them"
             )
     if country:
+        check_country(country)  # ZZ: the same message as the corpus audit's
         name = country_name(country)
         missing = []
         any_found = False  # a language of the country other than the reference
@@ -189,6 +198,8 @@ def select_languages(
             )
         if missing:
             notes.append(f"{name} ({country.upper()}): not in corpus {corpus.name}: " + "; ".join(missing))
+        if languages:
+            notes.append(union_note(country, languages))
     partial = [c for c in dict.fromkeys(chosen) if corpus.coverage(c) < 1.0]
     for code in partial:
         notes.append(

@@ -103,14 +103,9 @@ def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]
 def check_country(country: str | None) -> None:
     """Refuse, before any work, a country CLDR has no population or languages for."""
     if country:
-        from ...languages import country_languages, country_name, country_population
+        from ...languages import check_country as _check
 
-        name = country_name(country)  # fail before any work on an unknown code
-        if not country_population(country) or not country_languages(country):
-            raise SovauditError(
-                f"CLDR has no population or languages for '{country}' ({name})",
-                "use the ISO 3166-1 alpha-2 code of a country, such as KE, SN or IN",
-            )
+        _check(country)  # fail before any work (one message for every command)
 
 
 class CorpusAuditSpec(AuditSpec):
