@@ -40,7 +40,7 @@ from .base import cut_at_until
 __all__ = ["GreedyGenerator", "cut_at_until", "plan_batches", "reference_generate"]
 
 MAX_PAD_RATIO = 0.5  # a batch stops growing when its left padding exceeds this share of its prompt tokens
-MAX_ROWS = 64  # rows per batch at most (CPU steps beyond this gain little per token)
+MAX_ROWS = {"cpu": 64, "cuda": 512}  # rows per batch at most (on CPU, steps beyond 64 rows gain little)
 
 
 @dataclass
@@ -68,7 +68,7 @@ def plan_batches(
     lengths: Sequence[int],
     max_new: Sequence[int],
     rows_for: Callable[[int], int],
-    max_rows: int = MAX_ROWS,
+    max_rows: int = MAX_ROWS["cpu"],
     max_pad_ratio: float = MAX_PAD_RATIO,
 ) -> list[list[int]]:
     """Indices of requests in batches: sorted by prompt length (longest first), each batch within
@@ -119,7 +119,9 @@ class GreedyGenerator:
         ]
         texts = [""] * len(rows)
         live = [r for r in rows if r.max_new > 0]
-        for batch in plan_batches([len(r.prompt) for r in live], [r.max_new for r in live], self.rows_for):
+        max_rows = MAX_ROWS.get(self.device.type, MAX_ROWS["cpu"])
+        lengths, news = [len(r.prompt) for r in live], [r.max_new for r in live]
+        for batch in plan_batches(lengths, news, self.rows_for, max_rows):
             self._run([live[k] for k in batch])
         self.last_generated = sum(len(r.out) for r in live)
         for r in live:
