@@ -238,6 +238,18 @@ def country_name(cc: str) -> str:
     return langcodes.Language.make(territory=_country(cc)).territory_name("en")
 
 
+def require_country(cc: str) -> str:
+    """The country's English name; raises, before any work, for a code CLDR has no population or languages
+    for (``ZZ``, a region such as ``150``) — the one message every command gives."""
+    name = country_name(cc)
+    if not country_population(cc) or not country_languages(cc):
+        raise SovauditError(
+            f"CLDR has no population or languages for '{cc}' ({name})",
+            "use the ISO 3166-1 alpha-2 code of a country, such as KE, SN or IN",
+        )
+    return name
+
+
 def country_population(cc: str) -> int:
     """The territory's population as CLDR records it."""
     return _territory_populations()[_country(cc)]

@@ -48,6 +48,12 @@ BUILTIN: dict[str, dict[str, str]] = {
         "competence": "sovaudit.report.sections.competence",
         "corpus": "sovaudit.report.sections.corpus",
         "openness": "sovaudit.report.sections.openness",
+        "country": "sovaudit.report.sections.country",
+        "bias": "sovaudit.report.sections.bias",
+        "opinions": "sovaudit.report.sections.opinions",
+        "politics": "sovaudit.report.sections.politics",
+        "culture": "sovaudit.report.sections.culture",
+        "pack": "sovaudit.report.sections.pack",
     },
 }
 

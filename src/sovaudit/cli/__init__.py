@@ -26,6 +26,7 @@ from . import compare_cmd  # noqa: F401  isort: skip
 from . import opinions_cmd  # noqa: F401  isort: skip
 from . import politics_cmd  # noqa: F401  isort: skip
 from . import run_cmd  # noqa: F401  isort: skip
+from . import audit_cmd  # noqa: F401  isort: skip
 from . import pack_cmd  # noqa: F401  isort: skip
 from . import culture_cmd  # noqa: F401  isort: skip
 from . import bias_cmd  # noqa: F401  isort: skip
