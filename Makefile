@@ -2,10 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-DEMO_EXTRAS ?= all
+DEMO_EXTRAS ?= demo
 TEST_EXTRAS ?= all,dev,bench,hub
 DEMO_OUT ?= runs/demo
-DEMO_COMPETENCE_LANGS ?= eng swh fra wol  # a few minutes on a laptop CPU
+DEMO_COUNTRY ?= KE
+DEMO_MODELS ?= gemma3-270m
 PYTEST_ARGS ?=
 
 .PHONY: install install-test demo test test-fast check lint types format browser clean
@@ -33,10 +34,7 @@ browser:
 
 demo: install
 	$(BIN)/sovaudit assets install
-	$(BIN)/sovaudit tokenizers --out $(DEMO_OUT)/tokenizers
-	$(BIN)/sovaudit openness --out $(DEMO_OUT)/openness
-	$(BIN)/sovaudit competence --model gemma3-270m $(foreach l,$(DEMO_COMPETENCE_LANGS),--language $(l)) --out $(DEMO_OUT)/competence
-	$(BIN)/sovaudit report $(DEMO_OUT)/tokenizers $(DEMO_OUT)/openness $(DEMO_OUT)/competence --out $(DEMO_OUT)/report.html
+	$(BIN)/sovaudit audit --country $(DEMO_COUNTRY) $(foreach m,$(DEMO_MODELS),--model $(m)) --out $(DEMO_OUT)
 
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
