@@ -9,7 +9,7 @@ from ..results import AssetRecord, ResultsDocument, make_provenance
 from ..signature import hashed, make_signature
 from ..tokenizers.base import TokenizerInfo
 from ._doc import corpus_part, corpus_record, describe_language
-from .tokenizer_tax import AUDIT, TaxCounts, metrics
+from .tokenizer_tax_counts import AUDIT, TaxCounts, metrics
 from .tokenizer_tax_summary import summarize
 
 if TYPE_CHECKING:
