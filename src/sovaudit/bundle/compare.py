@@ -194,7 +194,7 @@ def _table(index: int, board: Board) -> Any:
 
 def render_compare(boards: Sequence[Board]) -> str:
     """The self-contained HTML page of the leaderboards (every string escaped)."""
-    from ..report.render import _csp, _static, make_env
+    from ..report.render import _csp, _static, make_env, mark_bidi
     from ..report.tables import key_values
 
     env = make_env()
@@ -209,12 +209,14 @@ def render_compare(boards: Sequence[Board]) -> str:
         for i, b in enumerate(boards, start=1)
     ]
     script = _static("report.js")
-    return env.get_template("compare.html.j2").render(
-        version=__version__,
-        blocks=blocks,
-        css=Markup(_static("report.css")),
-        js=Markup(script),
-        csp=_csp(script),
+    return mark_bidi(
+        env.get_template("compare.html.j2").render(
+            version=__version__,
+            blocks=blocks,
+            css=Markup(_static("report.css")),
+            js=Markup(script),
+            csp=_csp(script),
+        )
     )
 
 

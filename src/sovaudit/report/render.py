@@ -13,6 +13,7 @@ import base64
 import hashlib
 import importlib
 import os
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -31,6 +32,22 @@ from .sections import GENERIC, section_for
 from .tables import Column, data_table, key_values
 
 TITLE = "sovaudit report"
+
+
+# The bidirectional controls that reorder text as displayed ("Trojan Source", CVE-2021-42574): embeddings,
+# overrides and isolates. In a page they could make a model name, a language code or a number read as
+# something else, so each is shown as a visible marker. LRM/RLM/ALM (U+200E, U+200F, U+061C) are kept:
+# they occur in ordinary right-to-left text and cannot override the order of what follows them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def mark_bidi(html: str) -> str:
+    """Replace every bidi embedding/override/isolate in ``html`` by a visible ``⟨U+202E⟩`` marker.
+
+    Applied to the finished page: the page's own markup, CSS and script hold none, so every one found came
+    from a document (a corpus, a model, a declaration, a file name) however it was escaped on the way.
+    """
+    return BIDI_CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", html)
 
 
 class SectionFallbackWarning(RuntimeWarning):
@@ -176,7 +193,7 @@ def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
         {"audit": d.audit, "signature": d.signature, "anchor": doc_anchor(i)}
         for i, d in enumerate(docs, start=1)
     ]
-    return env.get_template("page.html.j2").render(
+    page = env.get_template("page.html.j2").render(
         title=title,
         version=__version__,
         docs=doc_list,
@@ -188,6 +205,7 @@ def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
         js=Markup(script),
         csp=_csp(script),
     )
+    return mark_bidi(page)
 
 
 def load_documents(paths: Iterable[str | Path]) -> list[ResultsDocument]:

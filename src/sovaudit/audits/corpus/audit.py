@@ -150,6 +150,13 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
         summary["files"] = len(files)
         notes = [f"skipped {path}: {why}" for path, why in total.problems.items()]
         read = summary["read"]
+        if files and not summary["documents"] and read["skipped_files"] >= len(files):
+            reasons = "; ".join(f"{Path(p).name}: {why}" for p, why in list(total.problems.items())[:3])
+            more = f" (and {len(total.problems) - 3} more)" if len(total.problems) > 3 else ""
+            raise SovauditError(
+                f"none of the {len(files)} corpus files could be read ({reasons}{more})",
+                "check the files are complete and readable (a truncated .gz or .zst cannot be read)",
+            )
         if read["capped_lines"]:
             notes.append(
                 f"{read['capped_lines']} lines or records longer than the cap of {spec.max_line_bytes} bytes:"
