@@ -96,5 +96,5 @@ def opinions(
             f"  (uniform {r['uniform_similarity']:.3f})"
         )
     for u in doc.summary.get("user_countries", []):
-        country = safe_text(u["country"])
-        typer.echo(f"  {country}: rank {u['rank']} of {u['of']}, similarity {u['similarity']:.3f}")
+        where = safe_text(u["country"])
+        typer.echo(f"  {where}: rank {u['rank']} of {u['of']}, similarity {u['similarity']:.3f}")

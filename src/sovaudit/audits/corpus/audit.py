@@ -25,9 +25,9 @@ from ..base import Audit, AuditSpec, Resources, Unit
 from .counts import CorpusCounts, merge_all
 from .lid import BUILTIN, DEFAULT_LID, describe
 from .process import ShardSettings, process_unit
-from .readers import DEFAULT_MAX_LINE_BYTES, DEFAULT_SHARD_BYTES, discover, plan_shards
+from .readers import DEFAULT_MAX_LINE_BYTES, DEFAULT_SHARD_BYTES, discover, file_format, plan_shards
 from .reduce import build_rows
-from .streams import corpus_fingerprint
+from .streams import corpus_fingerprint, open_binary
 
 PACKAGES = (
     "pyarrow",
@@ -85,6 +85,42 @@ def plan_units(spec: CorpusSpec) -> tuple[list[WorkUnit], list[Path], ShardSetti
     return units, files, settings
 
 
+def _unreadable_reason(path: Path) -> str | None:
+    """Why the first 64 KiB of ``path`` cannot be read and decompressed (``None``: they can)."""
+    fmt_comp = file_format(path)
+    if fmt_comp is None or fmt_comp[0] in ("parquet", "arrow"):
+        return None  # columnar files are checked by their own readers
+    try:
+        with open_binary(path, fmt_comp[1]) as f:
+            f.read(1 << 16)
+    except Exception as exc:  # any reader's error (OSError, EOFError, zlib, zstandard...): unreadable
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _none_readable(files: Sequence[Path], reasons: Sequence[tuple[str, str]]) -> SovauditError:
+    shown = "; ".join(f"{name}: {why}" for name, why in reasons[:3])
+    more = f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""
+    return SovauditError(
+        f"none of the {len(files)} corpus files could be read ({shown}{more})",
+        "check the files are complete and readable (a truncated .gz or .zst cannot be read)",
+    )
+
+
+def check_some_readable(files: Sequence[Path]) -> None:
+    """Before any work: refuse a corpus none of whose files can even start to be read (unreadable,
+    not compressed as named, cut short at the start). A file that breaks later is counted and skipped
+    when its shard runs; if every file broke, :meth:`CorpusAudit.reduce` refuses the run the same way."""
+    reasons = []
+    for path in files:
+        why = _unreadable_reason(path)
+        if why is None:
+            return
+        reasons.append((path.name, why))
+    if files:
+        raise _none_readable(files, reasons)
+
+
 def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]) -> str:
     """The run's signature string (format fixed by a test)."""
     root = Path(os.path.commonpath([str(f.parent) for f in files]))
@@ -135,7 +171,9 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
 
     def plan(self, spec: CorpusAuditSpec) -> list[Unit]:
         check_country(spec.country)
-        units, _, _ = plan_units(_legacy(spec))
+        units, files, settings = plan_units(_legacy(spec))
+        describe(settings.lid)  # an unknown detector or a missing fastText file: refused before any work
+        check_some_readable(files)
         return [Unit(u.shard, u.payload) for u in units]
 
     def score(self, unit: Unit, spec: CorpusAuditSpec, resources: Resources) -> dict[str, Any]:
@@ -151,12 +189,7 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
         notes = [f"skipped {path}: {why}" for path, why in total.problems.items()]
         read = summary["read"]
         if files and not summary["documents"] and read["skipped_files"] >= len(files):
-            reasons = "; ".join(f"{Path(p).name}: {why}" for p, why in list(total.problems.items())[:3])
-            more = f" (and {len(total.problems) - 3} more)" if len(total.problems) > 3 else ""
-            raise SovauditError(
-                f"none of the {len(files)} corpus files could be read ({reasons}{more})",
-                "check the files are complete and readable (a truncated .gz or .zst cannot be read)",
-            )
+            raise _none_readable(files, [(Path(p).name, why) for p, why in total.problems.items()])
         if read["capped_lines"]:
             notes.append(
                 f"{read['capped_lines']} lines or records longer than the cap of {spec.max_line_bytes} bytes:"
