@@ -122,7 +122,6 @@ def run_audit(
         raise SovauditError(
             "--address only applies to --executor ray", "add --executor ray or drop --address"
         )
-    _check_model(the_spec)
     if opts.out is None:
         return _run_checked(a, the_spec, opts, on_unit)
     with locked_out(opts.out):  # one run per folder; fails at once, naming the other run's pid
@@ -136,6 +135,7 @@ def _run_checked(
 ) -> tuple[ResultsDocument, RunStats]:
     units = list(a.plan(the_spec))
     _check_unique(units)
+    _check_model(the_spec)  # after the data's own checks, before anything is written or scored
     executor = get_executor(opts.executor, opts.workers, opts.address)
     _share_cores(opts)
     subject = a.subject(the_spec)
@@ -179,7 +179,7 @@ def _run_checked(
 
 
 def _check_model(spec: AuditSpec) -> None:
-    """Resolve a model audit's model before any work: a missing or unreadable file, or an asset whose
+    """Resolve a model audit's model before any scoring: a missing or unreadable file, or an asset whose
     files no longer match its manifest (re-hashed once per file identity), is a one-line error now."""
     ref = getattr(spec, "model", None)
     if isinstance(ref, ModelRef):

@@ -47,7 +47,10 @@ def test_one_flipped_byte_fails_with_one_line(
 ) -> None:
     _flip(home_copy)
     out = tmp_path / "out"
-    assert main([command, "--model", NAME, "--out", str(out)]) == 2
+    tsv = tmp_path / "c.tsv"  # competence's corpus, so that only the model is read from the copy
+    tsv.write_text("id\teng\tswh\ns1\thello\thabari\n", encoding="utf-8")
+    more = ["--corpus", f"tsv:{tsv}"] if command == "competence" else []
+    assert main([command, "--model", NAME, *more, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("sovaudit: error: asset smollm2-135m:") and "was modified" in err, err
     assert "\n" not in err and "assets install --force smollm2-135m" in err
