@@ -220,6 +220,11 @@ CASES: list[tuple] = [
     ("option-not-a-number", [*CMP, "--model-option", "rolling_context=abc", "--out", "{OUT}"], "valid int"),
     ("option-no-equals", [*CMP, "--model-option", "novalue", "--out", "{OUT}"], "bad model option"),
     ("openai-spec-bad", [*CMP, "-m", "openai:http://x", "--out", "{OUT}"], "openai"),
+    ("bias-max-length-zero", ["bias", "--max-length", "0", "--out", "{OUT}"], "--max-length"),
+    ("bias-seed-negative", ["bias", "--seed", "-1", "--out", "{OUT}"], "'seed'"),
+    ("culture-seed-negative", ["culture", "--country", "DZ", "--seed", "-1", "--out", "{OUT}"], "'seed'"),
+    ("politics-max-length", ["politics", "--max-length", "-5", "--out", "{OUT}"], "--max-length"),
+    ("pack-seed-negative", ["pack", "run", "--country", "KE", "--seed", "-1", "--out", "{OUT}"], "'seed'"),
     # -- corpus audit ---------------------------------------------------------------------------------
     ("corpus-missing", ["corpus", "{F}/nope.txt", "--out", "{OUT}"], "nope.txt"),
     ("corpus-wrong-kind", ["corpus", "{F}/decl.yaml", "--out", "{OUT}"], "not a corpus file"),
