@@ -277,17 +277,6 @@ def country_languages(cc: str, min_share: float = 0.0) -> list[tuple[Language, i
     return rows
 
 
-def check_country(cc: str) -> None:
-    """Refuse, before any work, a country CLDR has no population or languages for (``ZZ``, ``AQ``), with
-    the one message every command gives."""
-    name = country_name(cc)  # raises for a code that is no territory at all
-    if not country_population(cc) or not country_languages(cc):
-        raise SovauditError(
-            f"CLDR has no population or languages for '{cc}' ({name})",
-            "use the ISO 3166-1 alpha-2 code of a country, such as KE, SN or IN",
-        )
-
-
 def world_speakers(code: str) -> int:
     """Total speakers of a language over all territories (CLDR); 0 when CLDR has no figure.
 
@@ -304,7 +293,6 @@ def countries_of(code: str) -> list[tuple[str, int]]:
 
 __all__ = [
     "Language",
-    "check_country",
     "countries_of",
     "country_languages",
     "country_name",

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SovauditError
-from ..languages import check_country, country_languages, country_name, match_codes, resolve
+from ..languages import country_languages, country_name, match_codes, require_country, resolve
 from .base import ParallelCorpus
 
 SPEC_HELP = (
@@ -174,7 +174,7 @@ def select_languages(
                 " — name them to include them"
             )
     if country:
-        check_country(country)  # ZZ: the same message as the corpus audit's
+        require_country(country)  # ZZ: the same message as every other command
         name = country_name(country)
         missing = []
         any_found = False  # a language of the country other than the reference

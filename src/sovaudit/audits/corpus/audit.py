@@ -139,9 +139,9 @@ def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]
 def check_country(country: str | None) -> None:
     """Refuse, before any work, a country CLDR has no population or languages for."""
     if country:
-        from ...languages import check_country as _check
+        from ...languages import require_country
 
-        _check(country)  # fail before any work (one message for every command)
+        require_country(country)  # fail before any work (one message for every command)
 
 
 class CorpusAuditSpec(AuditSpec):
