@@ -37,6 +37,8 @@ from typing import Any
 
 import torch
 
+from .packing import PackedScorer
+
 TokenPair = tuple[list[int], list[int]]
 
 
@@ -49,6 +51,9 @@ class EngineLimits:
     max_batch_tokens: int = 16384
     max_pad_ratio: float = 1.1  # rolling batches: padded tokens / real tokens at most this
     prefill_chunk: int = 512  # rows longer than twice this run in chunks with a KV cache (0: never)
+    pack_tokens: int = 0  # loglikelihood groups up to this many tokens run packed (0: never; packing.py)
+    pack_batch_tokens: int = 4096  # packed rows per forward: up to this many tokens (padding included)
+    pack_width: int = 128  # packed rows are at least this wide (short groups share a row)
 
 
 def default_limits(device: torch.device) -> EngineLimits:
@@ -132,6 +137,7 @@ class Engine:
         self.vocab = int(self.lm_head.weight.shape[0])
         params = inspect.signature(self.decoder.forward).parameters
         self._cache_kw = "cache" if "cache" in params else "past_key_values"
+        self.packer = PackedScorer(self)
 
     # -- budgets -------------------------------------------------------------------------------
     def _bytes_per_token(self, seq_len: int) -> int:
@@ -217,8 +223,13 @@ class Engine:
             if not ctx_t:
                 raise ValueError("a loglikelihood request needs at least one context token")
             groups.setdefault(ctx_t, []).append((i, list(cont)))
-        order = sorted(groups, key=lambda c: (-(len(c) + max(len(x) for _, x in groups[c])), c))
         out: list[tuple[float, bool]] = [(0.0, False)] * len(pairs)
+        packed = [c for c, g in groups.items() if self.packer.fits(c, [x for _, x in g])]
+        if packed:
+            with torch.inference_mode():
+                for i, res in self.packer.score([(c, groups.pop(c)) for c in packed]):
+                    out[i] = res
+        order = sorted(groups, key=lambda c: (-(len(c) + max(len(x) for _, x in groups[c])), c))
         start = 0
         with torch.inference_mode():
             while start < len(order):
