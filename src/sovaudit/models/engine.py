@@ -3,11 +3,14 @@
 What it does, and why each step leaves the numbers unchanged (a test checks |delta| <= 1e-4 in fp32
 against a plain one-request-at-a-time forward pass):
 
-- **Shared contexts run once.** ``loglikelihood`` requests are grouped by their (already truncated)
-  context tokens. A batch of contexts runs left-padded (attention mask + explicit position ids) and
-  keeps its KV cache; then every continuation of every group runs against a copy of its group's cache
-  rows (``batch_select_indices``), right-padded. lm-evaluation-harness runs the context once per
-  continuation (its issue #1351).
+- **Shared contexts run once, packed.** ``loglikelihood`` requests are grouped by their (already
+  truncated) context tokens. A group of up to ``pack_tokens`` tokens becomes one segment of a packed row:
+  the context, then each continuation (a 4D block mask, position ids restarting after the context; several
+  groups per row, no KV cache; :mod:`sovaudit.models.packing`). Where packing cannot apply (longer groups,
+  decoders without 4D-mask support) the KV-cache path runs: a batch of contexts runs left-padded
+  (attention mask + explicit position ids) and keeps its KV cache; then every continuation of every
+  group runs against a copy of its group's cache rows (``batch_select_indices``), right-padded.
+  lm-evaluation-harness runs the context once per continuation (its issue #1351).
 - **The vocabulary projection only where it is scored.** The decoder's hidden states are computed for all
   positions, but ``lm_head`` + log-softmax only for the positions whose next token is scored, in chunks
   whose size comes from a memory budget (Gemma 3's vocabulary has 262,144 entries: full logits for one
@@ -51,7 +54,7 @@ class EngineLimits:
     max_batch_tokens: int = 16384
     max_pad_ratio: float = 1.1  # rolling batches: padded tokens / real tokens at most this
     prefill_chunk: int = 512  # rows longer than twice this run in chunks with a KV cache (0: never)
-    pack_tokens: int = 0  # loglikelihood groups up to this many tokens run packed (0: never; packing.py)
+    pack_tokens: int = 2048  # loglikelihood groups up to this many tokens run packed (0: never; packing.py)
     pack_batch_tokens: int = 4096  # packed rows per forward: up to this many tokens (padding included)
     pack_width: int = 128  # packed rows are at least this wide (short groups share a row)
 
@@ -66,6 +69,7 @@ def default_limits(device: torch.device) -> EngineLimits:
             logits_bytes=max(budget // 4, 1 << 26),
             max_batch_tokens=1 << 17,
             max_pad_ratio=1.5,
+            pack_batch_tokens=1 << 14,
         )
     avail = _available_ram()
     budget = int(min(avail * 0.25, 2 << 30))
@@ -138,6 +142,17 @@ class Engine:
         params = inspect.signature(self.decoder.forward).parameters
         self._cache_kw = "cache" if "cache" in params else "past_key_values"
         self.packer = PackedScorer(self)
+
+    @property
+    def settings(self) -> str:
+        """``|ll=packed<=N`` when loglikelihood groups of up to N tokens run packed, else ``""``.
+
+        Part of the model's settings (and so of the answer-cache key): packed and KV-cache scores differ by
+        float rounding of different GEMM shapes, up to ~2e-5 nats on Gemma 3 270M, more than 1e-6.
+        """
+        if self.packer.ok and self.limits.pack_tokens > 0:
+            return f"|ll=packed<={self.limits.pack_tokens}"
+        return ""
 
     # -- budgets -------------------------------------------------------------------------------
     def _bytes_per_token(self, seq_len: int) -> int:

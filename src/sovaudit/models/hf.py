@@ -216,6 +216,7 @@ class HFModel:
         self._generator: GreedyGenerator | None = None
         self.cache_settings = (
             f"dtype={self.dtype}|max_length={self.max_length}|rolling_context={self.rolling_context}"
+            + self.engine.settings
         )
 
     @property
