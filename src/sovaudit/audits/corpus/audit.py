@@ -240,5 +240,5 @@ CSV_COLUMNS = [
 
 def comparable(doc: ResultsDocument) -> dict[str, Any]:
     """The numbers of a run without run-specific fields (for comparing executors and reruns)."""
-    summary = {k: v for k, v in doc.summary.items() if k != "shards"}
+    summary = {k: v for k, v in doc.summary.items() if k not in ("shards", "executor")}
     return {"signature": doc.signature, "rows": doc.rows, "summary": summary}
