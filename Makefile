@@ -46,8 +46,8 @@ test-fast: install-test
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 types: install-test
 	$(BIN)/mypy

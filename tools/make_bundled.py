@@ -31,7 +31,8 @@ def build(name: str, src: Path, patterns: list[str], prefix: str, note: str = ""
     files = sorted({p for pat in patterns for p in src.glob(pat) if p.is_file()})
     if not files:
         raise SystemExit(f"no files match {patterns} under {src}")
-    lines = [f"# {prefix}: files shipped with sovaudit", "", note, "", "| file | bytes | sha256 |", "|---|---|---|"]
+    lines = [f"# {prefix}: files shipped with sovaudit", "", note, ""]
+    lines += ["| file | bytes | sha256 |", "|---|---|---|"]
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for p in files:
@@ -57,8 +58,10 @@ def main() -> None:
     a = ap.parse_args()
     out = build(a.name, a.src, a.patterns, a.prefix, a.note)
     data = out.read_bytes()
-    print(f"      - registry: bundled\n        archive: {out.name}\n"
-          f"        sha256: {hashlib.sha256(data).hexdigest()}\n        size: {len(data)}")
+    print(
+        f"      - registry: bundled\n        archive: {out.name}\n"
+        f"        sha256: {hashlib.sha256(data).hexdigest()}\n        size: {len(data)}"
+    )
 
 
 if __name__ == "__main__":
