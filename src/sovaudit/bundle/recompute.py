@@ -4,8 +4,8 @@ Every run folder in a bundle holds ``spec.json`` (audit name, audit version and 
 ``results.json`` and ``shards/<shard>.json`` (``{audit, subject, shard, result}``). From the spec the audit's
 ``plan`` gives back every unit's payload; N units with a stored result are drawn with a seeded generator
 (the seed is printed, so anyone can draw the same units), scored again on this machine by the same unit
-function every executor runs (:func:`sovaudit.runner.score_payload`) -- with the model's answer cache off,
-so the model really answers again -- and compared with the stored result.
+function every executor runs (:func:`sovaudit.runner.score_payload`) -- with a fresh, empty answer cache,
+so the model really answers again in the same request chunks -- and compared with the stored result.
 
 Exact comparison applies when this machine is of the same hardware class as the one that made the run:
 the same ``provenance.cpu`` (the CPU capability, when recorded; else the same ``provenance.platform``) and
@@ -17,11 +17,14 @@ match exactly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import random
 import secrets
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,8 @@ from ..audits.base import AuditSpec, ModelRef, Unit, spec_json
 from ..errors import SovauditError
 from ..executors.base import META_KEY, SHARDS_DIR
 from ..results import RESULTS_FILE
+
+CACHE_ENV = "SOVAUDIT_ANSWER_CACHE"  # the answer cache's location (sovaudit.models.cache)
 
 SPEC_FILE = "spec.json"  # as sovaudit.runner.SPEC_FILE (not imported: the runner pulls in every executor)
 BACKEND_PACKAGES = ("torch", "transformers", "llama-cpp-python", "tokenizers", "numpy")
@@ -119,6 +124,23 @@ def current_provenance() -> dict[str, Any]:
     from ..results import make_provenance
 
     return make_provenance().model_dump(mode="json")
+
+
+@contextlib.contextmanager
+def fresh_answer_cache() -> Iterator[None]:
+    """An empty answer cache for the recomputed units: the model really answers again, and requests reach it
+    in the same chunks as in the original run (the cache cuts them), so batch composition -- which moves
+    float sums in their last bits -- is the same too. Turning the cache off would change it."""
+    old = os.environ.get(CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="sovaudit-recompute-") as tmp:
+        os.environ[CACHE_ENV] = str(Path(tmp) / "answers.sqlite")
+        try:
+            yield
+        finally:
+            if old is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = old
 
 
 def without_cache(spec: AuditSpec) -> AuditSpec:
@@ -224,7 +246,7 @@ def _check(c: _Candidate, bundle: Path, tol: Tolerance) -> UnitCheck:
         check.differences.append(f"stored with subject {stored.get('subject')!r}, the spec gives {subject!r}")
     payload = {
         "audit": c.audit.name,
-        "spec": spec_json(without_cache(c.spec)),
+        "spec": spec_json(c.spec),
         "shard": c.unit.shard,
         "unit": c.unit.payload,
     }
@@ -256,5 +278,6 @@ def recompute(
     the_seed = secrets.randbelow(2**31) if seed is None else seed
     chosen = random.Random(the_seed).sample(candidates, min(n, len(candidates)))
     report = RecomputeReport(the_seed, len(candidates), tolerance=tol)
-    report.checks = [_check(c, bundle, tol) for c in chosen]
+    with fresh_answer_cache():
+        report.checks = [_check(c, bundle, tol) for c in chosen]
     return report
