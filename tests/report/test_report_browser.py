@@ -180,3 +180,48 @@ def test_many_countries_start_folded_and_links_pick_one(
     )
     assert js(session, f"{shown}.length") == 25
     assert not browser.session_events(session, "Runtime.exceptionThrown")
+
+
+def test_country_scorecard_in_chromium_with_and_without_javascript(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The country report: the scorecard renders, links to its sections, planted strings stay text."""
+    import time
+
+    from sovaudit.country import CountryOptions, NotMeasured, Planned, scorecard_document
+
+    model = f"evil{IMG}"
+    tok = make_tokenizer_doc()
+    opts = CountryOptions("KE", (model,))
+    card = scorecard_document(
+        opts,
+        [(Planned("tokenizers", model, {}, "tokenizers/evil"), tok)],
+        [NotMeasured("opinions", model, f"no data {EVIL}", f"sovaudit audit --country KE {IMG}")],
+        ["swh", "eng"],
+        {"tokenizers/evil": 1.0},
+    )
+    root = tmp_path_factory.mktemp("country")
+    paths = [write_results(card, root / "country"), write_results(tok, root / "tok")]
+    report = write_report(paths, root / "report.html")
+    assert report.stat().st_size < 3_000_000
+    url = report.resolve().as_uri()
+    for javascript in (True, False):
+        t0 = time.perf_counter()
+        session = browser.open_page(url, javascript=javascript)
+        js = browser.evaluate
+        print(f"country report loaded in {time.perf_counter() - t0:.2f} s (javascript={javascript})")
+        assert js(session, "document.querySelectorAll('table.scorecard').length") == 1
+        assert (
+            js(session, "document.querySelector('table.scorecard a').getAttribute('href')")
+            == "#sec-tokenizers"
+        )
+        assert js(session, "document.getElementById('sec-tokenizers') !== null") is True
+        body = js(session, "document.body.innerText")
+        assert IMG in body and EVIL in body and "not measured" in body  # shown as text
+        assert js(session, "document.querySelectorAll('img').length") == 0
+        requested = [
+            e["params"]["request"]["url"]
+            for e in browser.session_events(session, "Network.requestWillBeSent")
+        ]
+        assert requested == [url]
+        assert not browser.session_events(session, "Page.javascriptDialogOpening")
