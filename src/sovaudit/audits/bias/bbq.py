@@ -29,6 +29,7 @@ not implemented here: their targets count as underivable.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -166,9 +167,9 @@ def _item(d: dict[str, Any], benchmark: str, where: str) -> Item:
     )
 
 
-def read_bbq_file(path: Path, benchmark: str = "bbq") -> list[Item]:
-    """Every item of one ``<Category>.jsonl``; a malformed line is one error naming file and line."""
-    items = []
+def read_jsonl_objects(path: Path, fix: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``("<file>:<line>", object)`` for every non-blank line of a JSONL file; a line that is not a JSON
+    object is one error naming file and line, with ``fix``."""
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -177,11 +178,13 @@ def read_bbq_file(path: Path, benchmark: str = "bbq") -> list[Item]:
             try:
                 d = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise SovauditError(
-                    f"{where}: not valid JSON ({exc.msg})",
-                    "fix or remove the line (one JSON object per line)",
-                ) from exc
+                raise SovauditError(f"{where}: not valid JSON ({exc.msg})", fix) from exc
             if not isinstance(d, dict):
-                raise SovauditError(f"{where}: not a JSON object", "one JSON object per line")
-            items.append(_item(d, benchmark, where))
-    return items
+                raise SovauditError(f"{where}: not a JSON object", fix)
+            yield where, d
+
+
+def read_bbq_file(path: Path, benchmark: str = "bbq") -> list[Item]:
+    """Every item of one ``<Category>.jsonl``; a malformed line is one error naming file and line."""
+    fix = "fix or remove the line (one JSON object per line)"
+    return [_item(d, benchmark, where) for where, d in read_jsonl_objects(path, fix)]
