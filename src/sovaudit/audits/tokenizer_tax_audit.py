@@ -80,6 +80,13 @@ class TokenizersAudit(Audit[TokenizersSpec]):
         _selection.cache_clear()  # a new run re-reads (and re-checks the hashes of) corpus and tokenizers
         _tokenizer.cache_clear()
         names = _names(spec)
+        # what the user named is checked before the corpus is read (cheap first, and independent of it)
+        if spec.country:
+            from ..languages import require_country
+
+            require_country(spec.country)
+        for n in names:
+            _tokenizer(n, spec.pattern)
         _audit(spec, names)  # load and check everything (names, languages, reference) before any unit runs
         return [Unit(f"tok-{i:03d}", {"tokenizer": n}) for i, n in enumerate(names)]
 
