@@ -1,17 +1,18 @@
 """The written report in headless Chromium: it renders, makes no network request, and planted markup is text.
 
+Chromium is driven through Playwright (fixtures ``browser`` and ``open_page`` in tests/conftest.py).
 Set SOVAUDIT_SCREENSHOT_DIR to keep the screenshots for a look.
 """
 
 from __future__ import annotations
 
-import base64
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from cdp_client import Browser, find_chromium
 from report_docs import EVIL, make_tokenizer_doc
 
 from sovaudit.report import write_report
@@ -19,19 +20,8 @@ from sovaudit.results import ResultsDocument, write_results
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = find_chromium()
 IMG = '<img src="x" onerror="document.title=\'pwned\'">'
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium, or `make browser`)")
-    b = Browser(CHROMIUM, tmp_path_factory.mktemp("chromium-profile"))
-    try:
-        yield b
-    finally:
-        b.close()
+Opener = Callable[..., Any]
 
 
 @pytest.fixture(scope="module")
@@ -43,111 +33,91 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_report(paths, root / "report.html")
 
 
-def screenshot(browser: Browser, session: str, name: str, tmp_path: Path) -> Path:
-    data = base64.b64decode(
-        browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session)[
-            "data"
-        ]
-    )
+def screenshot(page: Any, name: str, tmp_path: Path) -> Path:
     folder = Path(os.environ.get("SOVAUDIT_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(data)
+    page.screenshot(path=str(path), full_page=True)
     return path
 
 
 def test_report_renders_offline_and_planted_script_is_text(
-    browser: Browser, report: Path, tmp_path: Path
+    open_page: Opener, report: Path, tmp_path: Path
 ) -> None:
     url = report.resolve().as_uri()
-    session = browser.open_page(url)
-    js = browser.evaluate
+    log = open_page(url)
+    js = log.js
 
-    assert js(session, "document.querySelectorAll('table').length") >= 8
-    assert js(session, "document.querySelectorAll('#tok1-rows tbody tr').length") == 9
-    assert js(session, "document.querySelectorAll('svg.chart').length") == 3
-    assert js(session, "document.querySelectorAll('script').length") == 1
-    assert js(session, "document.querySelectorAll('img').length") == 0
-    assert js(session, "document.title") == "sovaudit report"
-    body = js(session, "document.body.innerText")
+    assert js("document.querySelectorAll('table').length") >= 8
+    assert js("document.querySelectorAll('#tok1-rows tbody tr').length") == 9
+    assert js("document.querySelectorAll('svg.chart').length") == 3
+    assert js("document.querySelectorAll('script').length") == 1
+    assert js("document.querySelectorAll('img').length") == 0
+    assert js("document.title") == "sovaudit report"
+    body = js("document.body.innerText")
     assert EVIL in body and IMG in body  # shown as text
     assert "Language tax of tokenizers" in body
 
     # the page's own script ran (the CSP admits it by hash) and its controls work
-    assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').offsetParent") is not None
+    assert js("document.querySelector('.controls[data-for=\"tok1-rows\"]').offsetParent") is not None
     premium_col = js(
-        session, "[...document.querySelectorAll('#tok1-rows th')].findIndex(t => t.textContent === 'premium')"
+        "[...document.querySelectorAll('#tok1-rows th')].findIndex(t => t.textContent === 'premium')"
     )
     assert premium_col >= 0
     first_premium = f"document.querySelector('#tok1-rows tbody tr').cells[{premium_col}].textContent"
-    js(session, f"document.querySelectorAll('#tok1-rows th')[{premium_col}].click()")
-    assert js(session, first_premium) == "1.00×"
-    js(session, f"document.querySelectorAll('#tok1-rows th')[{premium_col}].click()")
-    assert js(session, first_premium) == "15.20×"  # descending: gpt2 on the planted language
+    js(f"document.querySelectorAll('#tok1-rows th')[{premium_col}].click()")
+    assert js(first_premium) == "1.00×"
+    js(f"document.querySelectorAll('#tok1-rows th')[{premium_col}].click()")
+    assert js(first_premium) == "15.20×"  # descending: gpt2 on the planted language
     visible = "[...document.querySelectorAll('#tok1-rows tbody tr')].filter(r => !r.hidden).length"
     js(
-        session,
-        "const s = document.querySelector('.controls[data-for=\"tok1-rows\"] select.filter-select');"
-        "s.value = 'gpt2'; s.dispatchEvent(new Event('change'))",
+        "{ const s = document.querySelector('.controls[data-for=\"tok1-rows\"] select.filter-select');"
+        "s.value = 'gpt2'; s.dispatchEvent(new Event('change')) }",
     )
-    assert js(session, visible) == 3
+    assert js(visible) == 3
     displayed = "[...document.querySelectorAll('#tok1-rows tbody tr')].filter(r => r.offsetParent).length"
-    assert js(session, displayed) == 3
+    assert js(displayed) == 3
     js(
-        session,
-        "const q = document.querySelector('.controls[data-for=\"tok1-rows\"] input.filter-text');"
-        "q.value = 'swahili'; q.dispatchEvent(new Event('input'))",
+        "{ const q = document.querySelector('.controls[data-for=\"tok1-rows\"] input.filter-text');"
+        "q.value = 'swahili'; q.dispatchEvent(new Event('input')) }",
     )
-    assert js(session, visible) == 1
+    assert js(visible) == 1
     picker = "document.querySelector('select.pick-block')"
-    assert js(session, f"{picker}.offsetParent") is not None  # the country picker is displayed
-    assert js(session, f"{picker}.value") == ""  # two countries: all shown at first
+    assert js(f"{picker}.offsetParent") is not None  # the country picker is displayed
+    assert js(f"{picker}.value") == ""  # two countries: all shown at first
     for code in ("KE", "MM"):
-        assert js(session, f"document.getElementById('tok1-country-{code}').offsetParent") is not None
-    js(
-        session,
-        "const c = document.querySelector('select.pick-block'); c.value = 'KE';"
-        "c.dispatchEvent(new Event('change'))",
-    )
-    assert js(session, "document.getElementById('tok1-country-MM').offsetParent") is None  # not displayed
-    assert js(session, "document.getElementById('tok1-country-KE').offsetParent") is not None
+        assert js(f"document.getElementById('tok1-country-{code}').offsetParent") is not None
+    log.page.select_option("select.pick-block", "KE")
+    assert js("document.getElementById('tok1-country-MM').offsetParent") is None  # not displayed
+    assert js("document.getElementById('tok1-country-KE').offsetParent") is not None
 
-    shot = screenshot(browser, session, "report.png", tmp_path)
+    shot = screenshot(log.page, "report.png", tmp_path)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
 
-    requested = [
-        e["params"]["request"]["url"] for e in browser.session_events(session, "Network.requestWillBeSent")
-    ]
-    assert requested == [url], f"the report made network requests: {requested}"
-    assert not browser.session_events(session, "Page.javascriptDialogOpening"), "a planted script ran"
-    assert not browser.session_events(session, "Runtime.exceptionThrown")
-    assert js(session, "document.title") != "pwned"
-    console = [e["params"]["entry"]["text"] for e in browser.session_events(session, "Log.entryAdded")]
-    assert not [c for c in console if "Content Security Policy" in c or "Refused" in c], console
+    assert log.requests == [url], f"the report made network requests: {log.requests}"
+    assert not log.dialogs, "a planted script ran"
+    assert not log.errors
+    assert js("document.title") != "pwned"
+    assert not [c for c in log.console if "Content Security Policy" in c or "Refused" in c], log.console
 
 
-def test_report_reads_with_javascript_off(browser: Browser, report: Path, tmp_path: Path) -> None:
+def test_report_reads_with_javascript_off(open_page: Opener, report: Path, tmp_path: Path) -> None:
     url = report.resolve().as_uri()
-    session = browser.open_page(url, javascript=False)
-    js = browser.evaluate
-    assert js(session, "document.querySelectorAll('#tok1-rows tbody tr').length") == 9
+    log = open_page(url, javascript=False)
+    js = log.js
+    assert js("document.querySelectorAll('#tok1-rows tbody tr').length") == 9
     # the controls stay hidden (they need the script); every row and every country is shown
-    assert js(session, "document.querySelector('.controls[data-for=\"tok1-rows\"]').hidden") is True
-    assert (
-        js(session, "[...document.querySelectorAll('.controls')].every(c => c.offsetParent === null)") is True
-    )
-    assert js(session, "[...document.querySelectorAll('#tok1-rows tbody tr')].every(r => !r.hidden)") is True
-    assert js(session, "document.getElementById('tok1-country-MM').hidden") is False
-    assert js(session, "document.querySelector('th').getAttribute('tabindex')") is None  # script did not run
-    screenshot(browser, session, "report-nojs.png", tmp_path)
-    requested = [
-        e["params"]["request"]["url"] for e in browser.session_events(session, "Network.requestWillBeSent")
-    ]
-    assert requested == [url]
+    assert js("document.querySelector('.controls[data-for=\"tok1-rows\"]').hidden") is True
+    assert js("[...document.querySelectorAll('.controls')].every(c => c.offsetParent === null)") is True
+    assert js("[...document.querySelectorAll('#tok1-rows tbody tr')].every(r => !r.hidden)") is True
+    assert js("document.getElementById('tok1-country-MM').hidden") is False
+    assert js("document.querySelector('th').getAttribute('tabindex')") is None  # script did not run
+    screenshot(log.page, "report-nojs.png", tmp_path)
+    assert log.requests == [url]
 
 
 def test_many_countries_start_folded_and_links_pick_one(
-    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+    open_page: Opener, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     doc = make_tokenizer_doc()
     kenya = doc.summary["countries"]["KE"]
@@ -157,37 +127,27 @@ def test_many_countries_start_folded_and_links_pick_one(
     }
     root = tmp_path_factory.mktemp("many")
     url = write_report([write_results(doc, root / "tok")], root / "report.html").resolve().as_uri()
-    session = browser.open_page(url)
-    js = browser.evaluate
+    log = open_page(url)
+    js = log.js
     shown = "[...document.querySelectorAll('#tok1-country-list [data-block]')].filter(b => b.offsetParent)"
-    assert js(session, "document.querySelector('select.pick-block').offsetParent") is not None
-    assert js(session, f"{shown}.length") == 0  # 25 countries: the page waits for a choice
-    js(
-        session,
-        "{ const c = document.querySelector('select.pick-block'); c.value = 'KE';"
-        "c.dispatchEvent(new Event('change')) }",
-    )
-    assert js(session, f"{shown}.map(b => b.id)") == ["tok1-country-KE"]
+    assert js("document.querySelector('select.pick-block').offsetParent") is not None
+    assert js(f"{shown}.length") == 0  # 25 countries: the page waits for a choice
+    log.page.select_option("select.pick-block", "KE")
+    assert js(f"{shown}.map(b => b.id)") == ["tok1-country-KE"]
     # a link of the country index selects its country
-    js(session, "location.hash = '#tok1-country-MM'")
-    js(session, "new Promise(r => setTimeout(r, 200))")
-    assert js(session, f"{shown}.map(b => b.id)") == ["tok1-country-MM"]
-    assert js(session, "document.querySelector('select.pick-block').value") == "MM"
-    js(
-        session,
-        "{ const c = document.querySelector('select.pick-block'); c.value = '';"
-        "c.dispatchEvent(new Event('change')) }",
-    )
-    assert js(session, f"{shown}.length") == 25
-    assert not browser.session_events(session, "Runtime.exceptionThrown")
+    js("location.hash = '#tok1-country-MM'")
+    js("new Promise(r => setTimeout(r, 200))")
+    assert js(f"{shown}.map(b => b.id)") == ["tok1-country-MM"]
+    assert js("document.querySelector('select.pick-block').value") == "MM"
+    log.page.select_option("select.pick-block", "")
+    assert js(f"{shown}.length") == 25
+    assert not log.errors
 
 
 def test_country_scorecard_in_chromium_with_and_without_javascript(
-    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+    open_page: Opener, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The country report: the scorecard renders, links to its sections, planted strings stay text."""
-    import time
-
     from sovaudit.country import CountryOptions, NotMeasured, Planned, scorecard_document
 
     model = f"evil{IMG}"
@@ -207,21 +167,14 @@ def test_country_scorecard_in_chromium_with_and_without_javascript(
     url = report.resolve().as_uri()
     for javascript in (True, False):
         t0 = time.perf_counter()
-        session = browser.open_page(url, javascript=javascript)
-        js = browser.evaluate
+        log = open_page(url, javascript=javascript)
+        js = log.js
         print(f"country report loaded in {time.perf_counter() - t0:.2f} s (javascript={javascript})")
-        assert js(session, "document.querySelectorAll('table.scorecard').length") == 1
-        assert (
-            js(session, "document.querySelector('table.scorecard a').getAttribute('href')")
-            == "#sec-tokenizers"
-        )
-        assert js(session, "document.getElementById('sec-tokenizers') !== null") is True
-        body = js(session, "document.body.innerText")
+        assert js("document.querySelectorAll('table.scorecard').length") == 1
+        assert js("document.querySelector('table.scorecard a').getAttribute('href')") == "#sec-tokenizers"
+        assert js("document.getElementById('sec-tokenizers') !== null") is True
+        body = js("document.body.innerText")
         assert IMG in body and EVIL in body and "not measured" in body  # shown as text
-        assert js(session, "document.querySelectorAll('img').length") == 0
-        requested = [
-            e["params"]["request"]["url"]
-            for e in browser.session_events(session, "Network.requestWillBeSent")
-        ]
-        assert requested == [url]
-        assert not browser.session_events(session, "Page.javascriptDialogOpening")
+        assert js("document.querySelectorAll('img').length") == 0
+        assert log.requests == [url]
+        assert not log.dialogs
