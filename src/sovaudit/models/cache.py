@@ -10,12 +10,23 @@ greedily from a fixed order of the missing requests, so a resumed run forms the 
 uninterrupted one and gives bit-identical numbers.
 The database lives at ``<home>/cache/answers.sqlite`` or ``$SOVAUDIT_ANSWER_CACHE`` (WAL mode; several
 processes may share it).
+
+Processes sharing one database share its answers (:class:`ChunkLocks`): before computing a chunk, a
+process takes an exclusive ``flock`` on one of ``LOCK_SLOTS`` files in ``<database>.locks/`` (the slot is
+a hash of the chunk's requests), re-reads which of the chunk's answers are still missing, computes and
+commits only those, and releases the lock. A chunk whose lock another process holds is put off and taken
+after the other chunks, so two identical runs split the chunks between them and each answer is computed
+once. No deadlock: a process holds at most one lock, only while computing and storing one chunk, and waits
+for one only while holding none. A killed process's ``flock`` is released by the kernel. ``--no-cache``
+(no :class:`CachedModel`) shares nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -36,6 +47,7 @@ from .base import (
 T = TypeVar("T")
 R = TypeVar("R")
 CHUNK_CHARS = 16000
+LOCK_SLOTS = 64  # lock files per database: unrelated chunks rarely share one (and then one is put off)
 
 
 def default_cache_path() -> Path:
@@ -117,6 +129,40 @@ class AnswerCache:
         self._db.close()
 
 
+class ChunkLocks:
+    """Exclusive per-chunk locks shared by every process using one answer database (module docstring)."""
+
+    def __init__(self, db_path: Path, slots: int = LOCK_SLOTS) -> None:
+        self.dir = Path(f"{db_path}.locks")
+        self.slots = slots
+
+    def slot(self, name: str) -> Path:
+        """The lock file of the chunk called ``name`` (a hash of its model, kind and request keys)."""
+        return self.dir / f"{int(name[:8], 16) % self.slots:02d}.lock"
+
+    @contextlib.contextmanager
+    def hold(self, name: str, wait: bool) -> Iterator[bool]:
+        """Hold the chunk's lock for the ``with`` block; yields False when ``wait`` is off and another
+        process holds it. Where locks cannot be taken (no ``fcntl``, read-only folder) yields True."""
+        try:
+            import fcntl
+
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.slot(name), os.O_RDWR | os.O_CREAT, 0o644)
+        except (ImportError, OSError):
+            yield True  # no sharing, as before: every process computes what it misses
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True  # released by close (and by the kernel if this process dies)
+        finally:
+            os.close(fd)
+
+
 def _chunks(
     items: list[T], size: Callable[[T], int], boundary: Callable[[T, T], bool], limit: int
 ) -> Iterator[list[T]]:
@@ -139,14 +185,13 @@ class CachedModel:
     def __init__(
         self, model: LanguageModel, cache: AnswerCache | None = None, chunk_chars: int | None = None
     ) -> None:
-        import os
-
         self.inner = model
         self.cache = cache or AnswerCache()
         self.chunk_chars = chunk_chars or int(os.environ.get("SOVAUDIT_CACHE_CHUNK_CHARS", CHUNK_CHARS))
         self.name = model.name
         self.digest = model.digest
         self.key = model_key(model)
+        self.locks = ChunkLocks(self.cache.path)
         self.computed = 0  # answers computed (not taken from the cache) by this object
         self.requested = 0  # answers asked of this object (cached or computed)
 
@@ -178,12 +223,25 @@ class CachedModel:
         chunks = list(_chunks(todo, size, boundary, self.chunk_chars))
         from ..progress import track
 
-        for chunk in track(chunks, f"scoring ({kind})", total=len(chunks)):
-            answers = compute(chunk)
-            items = [(keys[i], a) for i, a in zip(chunk, answers, strict=True)]
-            self.cache.put_many(self.key, kind, items)
-            found.update(items)
-            self.computed += len(chunk)
+        def settle(chunk: list[int], wait: bool) -> bool:
+            """Compute and store what of ``chunk`` no other process has stored; False if put off."""
+            chunk_keys = [keys[i] for i in chunk]
+            with self.locks.hold(request_key([self.key, kind, chunk_keys]), wait) as held:
+                if not held:
+                    return False
+                found.update(self.cache.get_many(self.key, kind, chunk_keys))  # another run's answers
+                missing = [i for i in chunk if keys[i] not in found]
+                if missing:
+                    answers = compute(missing)
+                    items = [(keys[i], a) for i, a in zip(missing, answers, strict=True)]
+                    self.cache.put_many(self.key, kind, items)
+                    found.update(items)
+                    self.computed += len(missing)
+            return True
+
+        put_off = [c for c in track(chunks, f"scoring ({kind})", total=len(chunks)) if not settle(c, False)]
+        for chunk in put_off:  # another process was computing these: wait for it, then take its answers
+            settle(chunk, True)
         return [found[k] for k in keys]
 
     def loglikelihood(
