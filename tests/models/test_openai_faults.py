@@ -292,15 +292,16 @@ def test_client_error_is_not_retried() -> None:
     assert info.value.status == 400 and len(seen) == 1
 
 
-def test_malformed_json_is_a_clear_error() -> None:
+def test_malformed_json_is_retried_then_a_clear_error() -> None:
     def garbage(h: BaseHTTPRequestHandler, payload: dict[str, Any], n: int) -> None:
         send(h, 200, b"<html>not json</html>")
 
     with toy_server(garbage) as (url, seen):
-        m = OpenAIModel(url, "toy", **FAST)
-        with pytest.raises(OpenAIServerError, match="malformed JSON") as info:
+        m = OpenAIModel(url, "toy", max_retries=2, **FAST)
+        with pytest.raises(OpenAIServerError, match=r"malformed JSON.*gave up after 3 attempts") as info:
             m.loglikelihood_rolling(["a b"])
-    assert "\n" not in str(info.value) and len(seen) == 1
+    assert "\n" not in str(info.value) and len(seen) == 3
+    assert m.client.retries == {"malformed answer": 2}
 
 
 def test_server_without_prompt_logprobs_is_refused() -> None:

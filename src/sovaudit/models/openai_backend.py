@@ -34,6 +34,9 @@ token text (``"<|im_start|>"`` for SmolLM2) makes that server score correctly.
 
 A logprob the server leaves null where one is needed, a missing ``logprobs`` object, or offsets that do
 not fit the prompt raise a one-line :class:`~sovaudit.errors.SovauditError`: never a wrong number.
+Answers with fields missing (no choices, no or inconsistent logprob lists, a null logprob after the first
+prompt token, a generation without text) are retried like a 5xx first (see ``openai_http``): a flaky
+server's odd answer costs a retry, a server that never gives logprobs an error after the last attempt.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from .base import (
     RollingRequest,
     RollingResult,
 )
-from .openai_http import OpenAIClient, OpenAIRequestError, OpenAIServerError
+from .openai_http import OpenAIClient, OpenAIMalformedAnswer, OpenAIRequestError, OpenAIServerError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,8 +92,10 @@ class OpenAIModel:
     Constructing it contacts the server once (``GET /v1/models``) to check that ``model`` is served and
     to compute ``digest`` = SHA-256 of ``"openai:<api root>#<model>"`` plus the stable fields of the
     model's ``/v1/models`` entry. Requests run ``concurrency`` at a time; each HTTP call has ``timeout``
-    seconds and is retried up to ``max_retries`` times with exponential backoff on 429/5xx, timeouts and
-    connection errors.
+    seconds and is retried up to ``max_retries`` times with exponential backoff (``backoff`` doubled each
+    time, at most ``max_backoff``; ``Retry-After`` honoured up to the same cap) on 429/5xx, timeouts,
+    connection errors and malformed answers. On the first request that fails for good, the requests of
+    the batch not yet started are cancelled and the error is raised.
     """
 
     backend = "openai"  # the name in results signatures and cache keys
@@ -202,8 +207,13 @@ class OpenAIModel:
     def _map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
         if self.concurrency == 1 or len(items) <= 1:
             return [fn(x) for x in items]
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+        # on the first failure the requests not yet started are cancelled: a server that is down fails
+        # the run after one request's retries, not after every queued request's
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        try:
             return list(pool.map(fn, items))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _model_info(self) -> dict[str, Any]:
         try:
@@ -240,19 +250,28 @@ class OpenAIModel:
             "max_tokens": 1,
             "temperature": 0.0,
         }
-        body = self.client.post("/completions", payload)
+        return self.client.post_parsed(
+            "/completions", payload, lambda body: self._read_echo(body, prompt, core)
+        )
+
+    def _read_echo(self, body: dict[str, Any], prompt: str, core: str) -> _Echo:
+        """Parse an echo answer; fields missing or null raise :class:`OpenAIMalformedAnswer` (retried)."""
         choices = body.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise OpenAIServerError(f"{self.base_url}/completions answered without choices", NO_LOGPROBS_FIX)
+            raise OpenAIMalformedAnswer(
+                f"{self.base_url}/completions answered without choices", NO_LOGPROBS_FIX
+            )
         lp = choices[0].get("logprobs")
         if not isinstance(lp, dict) or not isinstance(lp.get("tokens"), list):
-            raise OpenAIServerError(
+            raise OpenAIMalformedAnswer(
                 f"{self.base_url} returned no prompt logprobs for model '{self.model}'", NO_LOGPROBS_FIX
             )
         tokens, logprobs = [str(t) for t in lp["tokens"]], lp.get("token_logprobs")
         tops = lp.get("top_logprobs") or [None] * len(tokens)
         if not isinstance(logprobs, list) or len(logprobs) != len(tokens) or len(tops) != len(tokens):
-            raise OpenAIServerError(f"{self.base_url} returned inconsistent logprob lists", NO_LOGPROBS_FIX)
+            raise OpenAIMalformedAnswer(
+                f"{self.base_url} returned inconsistent logprob lists", NO_LOGPROBS_FIX
+            )
         entries, pos = [], 0
         for t, x, top in zip(tokens, logprobs, tops, strict=True):
             entries.append(_Token(t, _num(x), _top(top), pos))
@@ -270,16 +289,16 @@ class OpenAIModel:
                     "no BOS)",
                     "pass bos_text=<the model's BOS token text>, e.g. '<|im_start|>' for SmolLM2",
                 )
-            return _Echo([e for e in entries if e.start < end], at)
+            return _check_nulls(self.base_url, _Echo([e for e in entries if e.start < end], at))
         usage = body.get("usage")
         n_gen = usage.get("completion_tokens") if isinstance(usage, dict) else None
         if not isinstance(n_gen, int) or not 0 <= n_gen <= len(entries):
-            raise OpenAIServerError(
+            raise OpenAIMalformedAnswer(
                 f"{self.base_url}: cannot tell prompt tokens from generated ones (token text does not spell "
                 "the prompt and usage.completion_tokens is missing)",
                 NO_LOGPROBS_FIX,
             )
-        return _Echo(entries[: len(entries) - n_gen], None)
+        return _check_nulls(self.base_url, _Echo(entries[: len(entries) - n_gen], None))
 
     def _check_alignment(self) -> None:
         """Once per model: refuse a server whose echoed logprobs are shifted (see :meth:`_echo`)."""
@@ -344,18 +363,27 @@ class OpenAIModel:
             payload["stop"] = stop
         if self.generation == "chat":
             payload["messages"] = [{"role": "user", "content": req.prompt}]
-            body = self.client.post("/chat/completions", payload)
         else:
             payload["prompt"] = req.prompt
-            body = self.client.post("/completions", payload)
+        path = "/chat/completions" if self.generation == "chat" else "/completions"
+        text = self.client.post_parsed(path, payload, self._read_generation)
+        cut = [text.find(s) for s in req.until if s and s in text]
+        return text[: min(cut)] if cut else text
+
+    def _read_generation(self, body: dict[str, Any]) -> str:
         try:
             choice = body["choices"][0]
             text = choice["message"]["content"] if self.generation == "chat" else choice["text"]
         except (KeyError, IndexError, TypeError):
-            raise OpenAIServerError(f"{self.base_url} answered a generation without text", None) from None
-        text = "" if text is None else str(text)
-        cut = [text.find(s) for s in req.until if s and s in text]
-        return text[: min(cut)] if cut else text
+            raise OpenAIMalformedAnswer(f"{self.base_url} answered a generation without text", None) from None
+        return "" if text is None else str(text)
+
+
+def _check_nulls(base_url: str, echo: _Echo) -> _Echo:
+    """A null logprob after the first prompt token is a broken answer (the first is never scored)."""
+    if any(t.logprob is None for t in echo.tokens[1:]):
+        raise OpenAIMalformedAnswer(f"{base_url} left a prompt token's logprob null", NO_LOGPROBS_FIX)
+    return echo
 
 
 def _num(x: object) -> float | None:
