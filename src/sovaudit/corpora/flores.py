@@ -248,6 +248,7 @@ def _floresplus_folder(folder: Path, split: str) -> ParallelCorpus:
     for path in files:
         try:
             table = pq.read_table(path)  # type: ignore[attr-defined]
+            data = table.to_pydict()  # decodes the strings: bad UTF-8 in a page shows here
         except Exception as exc:  # pyarrow raises several types for a bad file
             raise SovauditError(
                 f"{path} is not a readable parquet file ({exc})", "re-download the FLORES+ files"
@@ -257,7 +258,6 @@ def _floresplus_folder(folder: Path, split: str) -> ParallelCorpus:
             raise SovauditError(
                 f"{path} has no 'text' column", "FLORES+ files carry columns id, iso_639_3, iso_15924, text"
             )
-        data = table.to_pydict()
         n = table.num_rows
         if n == 0:
             raise SovauditError(f"{path} is empty", "restore the file from the FLORES+ release, or remove it")

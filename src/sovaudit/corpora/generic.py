@@ -88,7 +88,8 @@ def read_jsonl(path: Path) -> ParallelCorpus:
     ids: list[str] = []
     seen: set[str] = set()
     texts: dict[str, dict[str, str]] = {}
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    # split on "\n" only: str.splitlines() also splits at U+2028/U+0085, which JSON strings may hold raw
+    for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -117,8 +117,9 @@ def parse_index(js: str) -> dict[str, dict[str, Any]]:
 
 
 def _segment_order(ids: set[str]) -> tuple[str, ...]:
-    numbers = sorted(
-        (i for i in ids if i != PREAMBLE), key=lambda i: (not i.isdigit(), int(i) if i.isdigit() else 0, i)
+    numbers = sorted(  # isdecimal, not isdigit: "²".isdigit() but int("²") fails
+        (i for i in ids if i != PREAMBLE),
+        key=lambda i: (not i.isdecimal(), int(i) if i.isdecimal() else 0, i),
     )
     return (PREAMBLE, *numbers)
 
