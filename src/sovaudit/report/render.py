@@ -39,15 +39,24 @@ TITLE = "sovaudit report"
 # something else, so each is shown as a visible marker. LRM/RLM/ALM (U+200E, U+200F, U+061C) are kept:
 # they occur in ordinary right-to-left text and cannot override the order of what follows them.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates: a results.json may hold them as JSON escapes (``"\\udcff"``, e.g. a file name read with
+# surrogateescape by another tool); UTF-8 cannot encode them, so writing the page failed with an internal
+# error. (A valid pair in JSON is read as one character, so any surrogate left in a string is alone.)
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _marker(m: re.Match[str]) -> str:
+    return f"⟨U+{ord(m.group()):04X}⟩"
 
 
 def mark_bidi(html: str) -> str:
-    """Replace every bidi embedding/override/isolate in ``html`` by a visible ``⟨U+202E⟩`` marker.
+    """Replace every bidi embedding/override/isolate in ``html`` by a visible ``⟨U+202E⟩`` marker, and every
+    lone surrogate likewise (``⟨U+DCFF⟩``), so the page can be written as UTF-8.
 
     Applied to the finished page: the page's own markup, CSS and script hold none, so every one found came
     from a document (a corpus, a model, a declaration, a file name) however it was escaped on the way.
     """
-    return BIDI_CONTROLS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", html)
+    return SURROGATES.sub(_marker, BIDI_CONTROLS.sub(_marker, html))
 
 
 class SectionFallbackWarning(RuntimeWarning):

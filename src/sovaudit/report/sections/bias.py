@@ -98,7 +98,7 @@ def render(docs: list[ResultsDocument], env: jinja2.Environment) -> str:
                     "pct": _bar(row, "pct_stereotype"),
                     "sentence": sentence(row),
                     "n_items": len(items),
-                    "items": data_table(f"bias-{i}-items-{j}", items[:MAX_ITEMS], ITEM_COLUMNS)
+                    "item_table": data_table(f"bias-{i}-items-{j}", items[:MAX_ITEMS], ITEM_COLUMNS)
                     if items
                     else None,
                 }
