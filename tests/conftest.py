@@ -45,9 +45,16 @@ def _missing(problem: str) -> NoReturn:
     pytest.skip(f"{problem} (`make browser`, and the dev extra for Playwright)")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last (in their collected order). Playwright's sync API keeps its event loop
+    marked running in the main thread while the session's browser lives, so ``asyncio.run`` (Ray, servers,
+    any library) would fail in every test after the first browser test."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium (a Playwright ``Browser``) for the whole session."""
+    """One headless Chromium (a Playwright ``Browser``) for the whole session (browser tests run last)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
