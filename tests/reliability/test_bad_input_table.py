@@ -87,6 +87,9 @@ def fixtures(f: Path) -> None:
     (f / "gz").mkdir()
     (f / "gz" / "bad.jsonl.gz").write_bytes(b"this is not gzip")
     (f / "gz" / "cut.jsonl.gz").write_bytes(gzip.compress(b'{"text": "hello world"}\n' * 500)[:50])
+    (f / "latin1").mkdir()
+    (f / "latin1" / "ok.txt").write_text("Hello world.\n", encoding="utf-8")
+    (f / "latin1" / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Bonjour le monde.\n")  # a Latin-1 file name
     (f / "model.gguf").write_bytes(b"NOTGGUF" + bytes(100))
     (f / "tok.json").write_text('{"model": {"type": "Nope"}}', encoding="utf-8")
     (f / "folder").mkdir()
@@ -229,6 +232,7 @@ CASES: list[tuple] = [
     ("corpus-missing", ["corpus", "{F}/nope.txt", "--out", "{OUT}"], "nope.txt"),
     ("corpus-wrong-kind", ["corpus", "{F}/decl.yaml", "--out", "{OUT}"], "not a corpus file"),
     ("corpus-all-unreadable", ["corpus", "{F}/gz", "--out", "{OUT}"], "none of the 2 corpus files"),
+    ("corpus-name-not-utf8", ["corpus", "{F}/latin1", "--out", "{OUT}"], "caf\\xe9.txt is not valid UTF-8"),
     ("corpus-lid-unknown", ["corpus", "{F}/good.txt", "--lid", "nolid", "--out", "{OUT}"], "'nolid'"),
     ("corpus-no-field", ["corpus", "{F}/bad.jsonl", "--text-field", "body", "--out", "{OUT}"], "'body'"),
     ("corpus-shard-zero", ["corpus", "{F}/good.txt", "--shard-mb", "0", "--out", "{OUT}"], "positive"),

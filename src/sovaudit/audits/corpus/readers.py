@@ -21,6 +21,7 @@ from __future__ import annotations
 import glob
 import gzip
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -117,12 +118,27 @@ def discover(paths: list[str]) -> list[Path]:
         found.update(
             c.resolve() for c in candidates if file_format(c) is not None and not c.name.startswith(".")
         )
+    for f in sorted(found):
+        _check_name_encoding(f)
     if not found:
         raise SovauditError(
             f"no corpus files (.txt, .jsonl[.gz|.zst], .parquet, .arrow) under {' '.join(paths)}",
             "pass the files or folders that hold the corpus",
         )
     return sorted(found)
+
+
+def _check_name_encoding(path: Path) -> None:
+    """Refuse a file name that is not valid UTF-8 before any work: the name goes into shard ids, the
+    signature, results.json and the report, which are all UTF-8."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise SovauditError(
+            f"corpus file name {shown} is not valid UTF-8",
+            "rename the file (e.g. convmv -f latin1 -t utf8 --notest NAME) or leave it out",
+        ) from None
 
 
 def plan_shards(files: list[Path], text_field: str, shard_bytes: int = DEFAULT_SHARD_BYTES) -> list[Shard]:
