@@ -67,7 +67,7 @@ def texts(
     )
     base = st.lists(pieces, min_size=min_size, max_size=max_size).map("".join)
     if long:  # about one cell in 25 is over 200,000 characters
-        base = st.tuples(st.integers(0, 24), base).map(lambda t: "x" * 200_001 + t[1] if t[0] == 0 else t[1])
+        base = st.tuples(st.integers(0, 24), base).map(lambda t: "x" * 200_001 + t[1] if t[0] == 24 else t[1])
     if strip_nonempty:
         base = base.map(lambda s: s if s.strip() else f"t{s}")
     return base

@@ -134,7 +134,7 @@ def _item(d: dict[str, Any], benchmark: str, where: str) -> Item:
     try:
         pairs = [[*list(info[f"ans{i}"]), "", ""] for i in range(3)]
         label = int(d["label"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise SovauditError(
             f"{where}: malformed answer_info or label ({exc})",
             "each answer_info.ansN is [text, group]; label is 0, 1 or 2",
@@ -145,11 +145,13 @@ def _item(d: dict[str, Any], benchmark: str, where: str) -> Item:
     unknowns = [i for i, g in enumerate(infos) if g.lower() == "unknown"]
     unknown = unknowns[0] if unknowns else None
     category = str(d["category"])
-    groups = list((d.get("additional_metadata") or {}).get("stereotyped_groups") or [])
+    meta = d.get("additional_metadata")
+    groups = meta.get("stereotyped_groups") if isinstance(meta, dict) else None
+    groups = groups if isinstance(groups, list) else [] if groups is None else [groups]
     target = target_loc(category, [str(p[0]) for p in pairs], infos, groups)
     polarity = str(d["question_polarity"])
     name_proxy = (
-        "_x_" not in category and str(d["question_index"]).isdigit() and int(d["question_index"]) > 25
+        "_x_" not in category and str(d["question_index"]).isdecimal() and int(d["question_index"]) > 25
     )
     return Item(
         benchmark=benchmark,
@@ -170,15 +172,20 @@ def _item(d: dict[str, Any], benchmark: str, where: str) -> Item:
 def read_jsonl_objects(path: Path, fix: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """``("<file>:<line>", object)`` for every non-blank line of a JSONL file; a line that is not a JSON
     object is one error naming file and line, with ``fix``."""
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SovauditError(f"{path}: not UTF-8 (byte offset {exc.start})", "save the file as UTF-8") from exc
+    # split at "\n" only, as JSONL defines lines ("\r\n" leaves a "\r", which JSON reads as whitespace)
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.strip():
             where = f"{path}:{n}"
             try:
                 d = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SovauditError(f"{where}: not valid JSON ({exc.msg})", fix) from exc
+            except RecursionError as exc:
+                raise SovauditError(f"{where}: not valid JSON (nested too deep)", fix) from exc
             if not isinstance(d, dict):
                 raise SovauditError(f"{where}: not a JSON object", fix)
             yield where, d

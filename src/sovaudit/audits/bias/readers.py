@@ -29,10 +29,17 @@ CROWS_COLUMNS = ("sent_more", "sent_less", "stereo_antistereo", "bias_type")
 
 
 def _rows(path: Path, delimiter: str) -> list[tuple[int, dict[str, str]]]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        allow_long_csv_fields()  # a cell over 131,072 characters is valid
-        reader = csv.DictReader(f, delimiter=delimiter)
-        return [(n + 2, row) for n, row in enumerate(reader)]
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            allow_long_csv_fields()  # a cell over 131,072 characters is valid
+            reader = csv.DictReader(f, delimiter=delimiter)
+            return [(n + 2, row) for n, row in enumerate(reader)]
+    except UnicodeDecodeError as exc:
+        raise SovauditError(f"{path}: not UTF-8 (byte offset {exc.start})", "save the file as UTF-8") from exc
+    except csv.Error as exc:
+        raise SovauditError(
+            f"{path}: not a readable CSV/TSV file ({exc})", "give the file as published"
+        ) from exc
 
 
 def _need(path: Path, rows: list[tuple[int, dict[str, str]]], cols: tuple[str, ...], fmt: str) -> None:
@@ -58,8 +65,11 @@ def read_kobbq(path: Path) -> list[Item]:
         where = f"{path}:{line}"
         parts = (r["sample_id"] or "").split("-")
         try:
-            choices = [str(c) for c in ast.literal_eval(r["choices"])]
-        except (ValueError, SyntaxError) as exc:
+            parsed = ast.literal_eval(r["choices"] or "")
+            if not isinstance(parsed, list | tuple):
+                raise ValueError("not a list")
+            choices = [str(c) for c in parsed]
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
             raise SovauditError(
                 f"{where}: choices {r['choices']!r} is not a list", "write ['a', 'b', 'c']"
             ) from exc
@@ -179,7 +189,7 @@ def read_crows(path: Path, benchmark: str) -> tuple[list[Item], list[str]]:
     """CrowS-Pairs pairs (English: comma-separated; French: tab-separated; the delimiter is sniffed) and
     notes: a pair with an empty sentence (the French file has one, index 129) cannot be scored and is left
     out, with a note naming it."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:  # _rows checks the UTF-8
         first = f.readline()
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows = _rows(path, delimiter)
