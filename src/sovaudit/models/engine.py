@@ -4,12 +4,13 @@ What it does, and why each step leaves the numbers unchanged (a test checks |del
 against a plain one-request-at-a-time forward pass):
 
 - **Shared contexts run once, packed.** ``loglikelihood`` requests are grouped by their (already
-  truncated) context tokens. A group of up to ``pack_tokens`` tokens becomes one segment of a packed row:
-  the context, then each continuation (a 4D block mask, position ids restarting after the context; several
-  groups per row, no KV cache; :mod:`sovaudit.models.packing`). Where packing cannot apply (longer groups,
-  decoders without 4D-mask support) the KV-cache path runs: a batch of contexts runs left-padded
-  (attention mask + explicit position ids) and keeps its KV cache; then every continuation of every
-  group runs against a copy of its group's cache rows (``batch_select_indices``), right-padded.
+  truncated) context tokens. Groups of up to ``pack_tokens`` tokens become segments of packed rows: groups
+  whose contexts share their first tokens form one token trie (each shared prefix, context or
+  continuation, runs once), a 4D mask lets a token see its ancestors only, position ids are depths;
+  several tries per row, no KV cache (:mod:`sovaudit.models.packing`). Where packing cannot apply
+  (longer groups, decoders without 4D-mask support) the KV-cache path runs: a batch of contexts runs
+  left-padded (attention mask + explicit position ids) and keeps its KV cache; then every continuation
+  of every group runs against a copy of its group's cache rows (``batch_select_indices``), right-padded.
   lm-evaluation-harness runs the context once per continuation (its issue #1351).
 - **The vocabulary projection only where it is scored.** The decoder's hidden states are computed for all
   positions, but ``lm_head`` + log-softmax only for the positions whose next token is scored, in chunks
@@ -145,13 +146,14 @@ class Engine:
 
     @property
     def settings(self) -> str:
-        """``|ll=packed<=N`` when loglikelihood groups of up to N tokens run packed, else ``""``.
+        """``|ll=trie<=N`` when loglikelihood groups of up to N tokens run packed as tries, else ``""``.
 
         Part of the model's settings (and so of the answer-cache key): packed and KV-cache scores differ by
-        float rounding of different GEMM shapes, up to ~2e-5 nats on Gemma 3 270M, more than 1e-6.
+        float rounding of different GEMM shapes, up to ~2e-5 nats on Gemma 3 270M, more than 1e-6 (and
+        the packed path's groups-as-tries, which replaced one segment per group, differ likewise).
         """
         if self.packer.ok and self.limits.pack_tokens > 0:
-            return f"|ll=packed<={self.limits.pack_tokens}"
+            return f"|ll=trie<={self.limits.pack_tokens}"
         return ""
 
     # -- budgets -------------------------------------------------------------------------------
@@ -179,8 +181,13 @@ class Engine:
 
     # -- projection ------------------------------------------------------------------------------
     @torch.inference_mode()
-    def _score_rows(self, hidden: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """log p(target) and argmax == target for each hidden row, in chunks of the logits budget.
+    def _score_rows(
+        self, hidden: torch.Tensor, targets: torch.Tensor, at: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """log p(target) and argmax == target for each target, in chunks of the logits budget.
+
+        Target ``k`` is predicted by hidden row ``at[k]`` (default: row ``k``); a row that predicts
+        several targets (the packed path's trie nodes) is projected once.
 
         For fp32 ``nn.Linear`` heads the logits and the log-softmax of a chunk go into two reused buffers
         (torch's own ``_log_softmax`` kernel, so the numbers are bit-identical to ``torch.log_softmax(
@@ -192,8 +199,13 @@ class Engine:
         deliberately, for parity with the plain forward pass (and lm-evaluation-harness), which computes
         exactly this.
         """
-        logps, greedy = [], []
         step = self._logit_rows()
+        if at is None:
+            at = torch.arange(hidden.shape[0])
+        order = torch.argsort(at, stable=True)
+        bounds = torch.searchsorted(at[order], torch.arange(0, hidden.shape[0] + step, step)).tolist()
+        logps = torch.zeros(len(targets), dtype=torch.float64)
+        greedy = torch.zeros(len(targets), dtype=torch.bool)
         weight = self.lm_head.weight
         fast = (
             self.logit_transform is None
@@ -203,26 +215,25 @@ class Engine:
         shape = (min(step, hidden.shape[0]), weight.shape[0])
         buf = torch.empty(shape, dtype=weight.dtype, device=weight.device) if fast else None
         lsm_buf = torch.empty(shape, dtype=weight.dtype, device=weight.device) if fast else None
-        for i in range(0, hidden.shape[0], step):
+        for c, i in enumerate(range(0, hidden.shape[0], step)):
             h = hidden[i : i + step]
-            tgt = targets[i : i + step].to(weight.device)
+            ks = order[bounds[c] : bounds[c + 1]]
+            rows, tgt = (at[ks] - i).to(weight.device), targets[ks].to(weight.device)
             if buf is not None and lsm_buf is not None:
                 logits, lsm = buf[: h.shape[0]], lsm_buf[: h.shape[0]]
                 torch.matmul(h, weight.t(), out=logits)
                 if self.lm_head.bias is not None:
                     logits.add_(self.lm_head.bias)
                 torch.ops.aten._log_softmax.out(logits, -1, False, out=lsm)
-                logps.append(lsm.gather(1, tgt[:, None])[:, 0].double().cpu())
-                greedy.append((logits.argmax(dim=-1) == tgt).cpu())
-                continue
-            logits = self.lm_head(h)
-            if self.logit_transform is not None:
-                logits = self.logit_transform(logits)
-            logits = logits.float()
-            lsm = torch.log_softmax(logits, dim=-1)
-            logps.append(lsm.gather(1, tgt[:, None])[:, 0].double().cpu())
-            greedy.append((logits.argmax(dim=-1) == tgt).cpu())
-        return torch.cat(logps), torch.cat(greedy)
+            else:
+                logits = self.lm_head(h)
+                if self.logit_transform is not None:
+                    logits = self.logit_transform(logits)
+                logits = logits.float()
+                lsm = torch.log_softmax(logits, dim=-1)
+            logps[ks] = lsm[rows, tgt].double().cpu()
+            greedy[ks] = (logits.argmax(dim=-1)[rows] == tgt).cpu()
+        return logps, greedy
 
     # -- loglikelihood -----------------------------------------------------------------------------
     def loglikelihood(self, pairs: Sequence[TokenPair]) -> list[tuple[float, bool]]:
