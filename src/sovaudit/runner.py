@@ -135,7 +135,8 @@ def _run_checked(
 ) -> tuple[ResultsDocument, RunStats]:
     units = list(a.plan(the_spec))
     _check_unique(units)
-    _check_model(the_spec)  # after the data's own checks, before anything is written or scored
+    if a.needs_model(the_spec):  # e.g. not bias with given --predictions (no model, nothing to install)
+        _check_model(the_spec)  # after the data's own checks, before anything is written or scored
     executor = get_executor(opts.executor, opts.workers, opts.address)
     _share_cores(opts)
     subject = a.subject(the_spec)

@@ -166,6 +166,10 @@ class Audit(Generic[SpecT]):
         """The signature string of a result computed with ``spec``."""
         return make_signature(self.signature_parts(spec))
 
+    def needs_model(self, spec: SpecT) -> bool:
+        """Whether a run of ``spec`` loads its ``model`` (only then is it resolved before any work)."""
+        return True
+
     def subject(self, spec: SpecT) -> str:
         """A hash that names this audit, version and spec: part of every unit's fingerprint."""
         blob = json.dumps([self.name, self.version, spec_json(spec)])

@@ -274,6 +274,10 @@ class BiasAudit(Audit[BiasSpec]):
             )
         return row
 
+    def needs_model(self, spec: BiasSpec) -> bool:
+        """Given predictions need no model (none is resolved, installed or loaded)."""
+        return not spec.predictions
+
     def signature_parts(self, spec: BiasSpec) -> list[tuple[str, str]]:
         """Audit, each benchmark's data digest, the scorer (model or predictions file), the prompts."""
         loaded, _ = prepare(spec)
