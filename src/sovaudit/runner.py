@@ -127,7 +127,29 @@ def run_audit(
     with locked_out(opts.out):  # one run per folder; fails at once, naming the other run's pid
         for name in (RESULTS_FILE, ROWS_CSV, SPEC_FILE):
             check_file_target(opts.out / name)  # refuse a device/FIFO/symlink there before any work
+        _remove_stale_temporaries(opts.out)
         return _run_checked(a, the_spec, opts, on_unit)
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Delete the ``.NAME.tmp-PID`` files a killed run left in ``out`` and ``out/shards`` (half-written
+    copies that :func:`~sovaudit.results.write_files_atomic` had not yet moved into place). Called under
+    the folder's lock: no other process writes there now, so every such file is a dead writer's."""
+    import os
+    import re
+
+    from .executors.base import SHARDS_DIR
+
+    stale = re.compile(r"^\..+\.tmp-(\d+)$")
+    for folder in (out, out / SHARDS_DIR):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            m = stale.match(entry.name)
+            if m and int(m.group(1)) != os.getpid() and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
 
 
 def _run_checked(
