@@ -5,8 +5,9 @@ would put most kill points into ``import``. The zygote imports once (nothing els
 before a fork) and answers JSON lines on stdin:
 
 - ``{"op": "run", "audit": NAME, "spec": {...}, "out": DIR, "env": {...}, "log": FILE}`` forks a child
-  that runs ``run_audit(NAME, spec, RunOptions(out=DIR))`` with ``env`` added and its output in ``log``,
-  and answers ``{"pid": PID}`` at once; the caller may ``kill -9`` that pid (its own user's process);
+  that runs ``run_audit(NAME, spec, RunOptions(out=DIR))`` with ``env`` added and its output in ``log``
+  (and the answers it computed in ``DIR.stats.json``), and answers ``{"pid": PID}`` at once; the caller
+  may ``kill -9`` that pid (its own user's process);
 - ``{"op": "wait", "pid": PID}`` reaps the child and answers ``{"exit": CODE}`` or ``{"signal": SIG}``.
 """
 
@@ -28,7 +29,10 @@ def _child(cmd: dict[str, object]) -> None:
         os.dup2(fd, 2)
         from sovaudit.runner import RunOptions, run_audit
 
-        run_audit(str(cmd["audit"]), dict(cmd["spec"]), RunOptions(out=Path(str(cmd["out"]))))  # type: ignore[call-overload]
+        out = Path(str(cmd["out"]))
+        _, stats = run_audit(str(cmd["audit"]), dict(cmd["spec"]), RunOptions(out=out))  # type: ignore[call-overload]
+        counts = {"answers_computed": stats.answers_computed, "answers_cached": stats.answers_cached}
+        Path(f"{out}.stats.json").write_text(json.dumps(counts), encoding="utf-8")
         code = 0
     except BaseException:
         traceback.print_exc()

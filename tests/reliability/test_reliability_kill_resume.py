@@ -1,13 +1,14 @@
 """Kill and resume, every audit: SIGKILL at 20 seeded random points, rerun, identical results.
 
 For every registered audit a tiny real spec (``kill_specs``) runs uninterrupted (after a warm-up run that
-installs the bundled assets it reads; the second run's duration is ``T``),
-then 20 times is killed with SIGKILL at a point drawn from ``[0, T)`` (seeded) and rerun to completion in
-the same folder with the same answer cache. Each rerun must give the uninterrupted run's results (the
-whole ``results.json`` but its creation time, command line, git revision and shard counts; ``rows.csv``
-byte for byte), skip every shard finished before the kill (markers untouched, ``skipped_finished`` equal
-to their number) and so recompute only the units in flight and those not started; no lock, temporary
-file or staging folder may be left, and the answer cache must pass SQLite's ``integrity_check``.
+installs the bundled assets it reads; the second run's duration is ``T``), then 20 times is killed with
+SIGKILL at a point drawn from ``[0, T)`` (seeded) and rerun to completion in the same folder with the same
+answer cache. Each rerun must give the uninterrupted run's results (the whole ``results.json`` but its
+creation time, command line, git revision and shard counts; ``rows.csv`` byte for byte), skip every shard
+finished before the kill (markers untouched, ``skipped_finished`` equal to their number), so recompute
+only the units in flight and those not started, and compute only the model answers the killed run had not
+committed to the answer cache; no lock, temporary file or staging folder may be left, and the answer cache
+must pass SQLite's ``integrity_check``.
 
 Runs are children forked from a warm interpreter (``kill_zygote``), so kills land in planning, model
 loading, scoring and writing rather than in ``import torch``.
@@ -111,6 +112,15 @@ def _comparable(out: Path) -> tuple[Any, bytes]:
     return doc, (out / "rows.csv").read_bytes()
 
 
+def _answers(db: Path) -> int:
+    if not db.exists():
+        return 0
+    with sqlite3.connect(str(db), timeout=30) as con:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='answers'").fetchone():
+            return 0  # killed between creating the file and its table
+        return int(con.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+
+
 def _integrity(db: Path) -> str:
     if not db.exists():
         return "ok"
@@ -118,14 +128,16 @@ def _integrity(db: Path) -> str:
         return str(con.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def _phase(out: Path, total: int) -> str:
+def _phase(out: Path, total: int, committed: int) -> str:
+    """Where a kill landed, from what it left: no spec.json yet (planning), nothing scored yet (model
+    loading), some shards or answers (scoring), every shard but no results (reducing/writing)."""
     done = len(list((out / "shards").glob("*.done"))) if (out / "shards").is_dir() else 0
     if (out / "results.json").exists():
         return "finished"
     if not (out / "spec.json").exists():
         return "planning"
-    if done == 0:
-        return "loading/first unit"
+    if done == 0 and committed == 0:
+        return "loading"
     return "scoring" if done < total else "reducing/writing"
 
 
@@ -147,6 +159,7 @@ def test_sigkill_at_seeded_points_then_rerun(audit: str, setup: Setup) -> None:
     duration = time.monotonic() - t0
     ref = _comparable(base / "ref")
     total = json.loads((base / "ref" / "results.json").read_text())["summary"]["shards"]["total"]
+    answers = _answers(base / "ref.sqlite")
 
     rng = random.Random(f"{SEED}:{audit}")
     phases: Counter[str] = Counter()
@@ -158,10 +171,11 @@ def test_sigkill_at_seeded_points_then_rerun(audit: str, setup: Setup) -> None:
         os.kill(pid, signal.SIGKILL)  # a child that already finished is a zombie until waited: no error
         status = zygote.wait(pid)
         assert status in ({"signal": signal.SIGKILL}, {"exit": 0}), (status, Path(f"{out}.log").read_text())
-        phases[_phase(out, total) if status.get("signal") else "finished"] += 1
         assert _integrity(db) == "ok", f"kill {i} at {at:.3f} s"
         shards = out / "shards"
         finished = {p.name: p.stat().st_mtime_ns for p in shards.glob("*.done")} if shards.is_dir() else {}
+        committed = _answers(db)
+        phases[_phase(out, total, committed) if status.get("signal") else "finished"] += 1
         if (out / "results.json").exists():  # written whole or not at all
             assert _comparable(out) == ref
 
@@ -175,6 +189,8 @@ def test_sigkill_at_seeded_points_then_rerun(audit: str, setup: Setup) -> None:
         assert {n: (shards / n).stat().st_mtime_ns for n in finished} == finished, where
         assert _leftovers(out) == [], where
         assert _integrity(db) == "ok", where
+        rerun = json.loads(Path(f"{out}.stats.json").read_text())
+        assert rerun["answers_computed"] == answers - committed, where  # no committed answer recomputed
     print(f"{audit}: T={duration:.2f} s, {total} units, {KILLS} kills: {dict(phases)}")
 
 
