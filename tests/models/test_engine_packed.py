@@ -163,3 +163,19 @@ def test_trie_ancestry() -> None:
     a = t.ancestry()
     assert a[3].tolist() == [True, True, True, True, False]  # 4 sees 1 2 3 and itself, not 7
     assert a[4].tolist() == [True, True, False, False, True]
+
+
+@pytest.mark.numeric
+def test_a_group_too_long_for_one_row_is_split(tiny_gemma: Path) -> None:
+    """Many continuations after one short context (CrowS: every sentence after <bos>) run packed in runs
+    of consecutive continuations, not on the KV-cache path; numbers unchanged."""
+    m = _model(tiny_gemma, PACK)
+    reqs = [("", x) for _, x in TRIE] + [("", " The grandson was struggling with the phone.")]
+    pairs = [m.encode_pair(c, x) for c, x in reqs]
+    ctx = pairs[0][0]
+    conts = [(i, x) for i, (_, x) in enumerate(pairs)]
+    assert not m.engine.packer.fits(ctx, [x for _, x in conts])
+    parts = m.engine.packer.split(ctx, conts)
+    assert parts is not None and len(parts) > 1
+    assert [i for _, p in parts for i, _ in p] == list(range(len(reqs)))  # consecutive runs, in order
+    _check_naive(m, reqs)

@@ -250,10 +250,16 @@ class Engine:
                 raise ValueError("a loglikelihood request needs at least one context token")
             groups.setdefault(ctx_t, []).append((i, list(cont)))
         out: list[tuple[float, bool]] = [(0.0, False)] * len(pairs)
-        packed = [c for c, g in groups.items() if self.packer.fits(c, [x for _, x in g])]
+        packed: list[tuple[tuple[int, ...], list[tuple[int, list[int]]]]] = []
+        for c in list(groups):
+            if self.packer.fits(c, [x for _, x in groups[c]]):
+                packed.append((c, groups.pop(c)))
+            elif (parts := self.packer.split(c, groups[c])) is not None:
+                del groups[c]
+                packed.extend(parts)  # e.g. CrowS: 1,000s of sentences after <bos>
         if packed:
             with torch.inference_mode():
-                for i, res in self.packer.score([(c, groups.pop(c)) for c in packed]):
+                for i, res in self.packer.score(packed):
                     out[i] = res
         order = sorted(groups, key=lambda c: (-(len(c) + max(len(x) for _, x in groups[c])), c))
         start = 0

@@ -112,6 +112,26 @@ class PackedScorer:
         span = len(ctx) + max(len(c) for c in conts) - 1  # positions a query can look back over, plus one
         return self.window is None or span <= self.window or self.dict_masks
 
+    def split(self, ctx: Sequence[int], conts: list[tuple[int, list[int]]]) -> list[Group] | None:
+        """A group too long to fit as a whole, as runs of consecutive continuations of up to
+        ``max(pack_width * 4, ...)`` tokens each; ``None`` when a continuation does not fit even alone."""
+        if not all(self.fits(ctx, [x]) for _, x in conts):
+            return None
+        limits = self.engine.limits
+        longest = max(self.row_length(ctx, [x]) for _, x in conts)
+        cap = min(limits.pack_tokens, max(limits.pack_width * 4, longest))
+        parts: list[Group] = []
+        cur: list[tuple[int, list[int]]] = []
+        size = len(ctx)
+        for i, x in conts:
+            if cur and size + len(x) - 1 > cap:
+                parts.append((tuple(ctx), cur))
+                cur, size = [], len(ctx)
+            cur.append((i, x))
+            size += len(x) - 1
+        parts.append((tuple(ctx), cur))
+        return parts
+
     def clusters(self, groups: Sequence[Group]) -> list[Trie]:
         """Groups whose contexts share a prefix of ``MIN_SHARED`` tokens or more, as one token trie each.
 
