@@ -8,6 +8,7 @@ before a fork) and answers JSON lines on stdin:
   that runs ``run_audit(NAME, spec, RunOptions(out=DIR))`` with ``env`` added and its output in ``log``
   (and the answers it computed in ``DIR.stats.json``), and answers ``{"pid": PID}`` at once; the caller
   may ``kill -9`` that pid (its own user's process);
+- ``{"op": "run", "argv": [...], "env": {...}, "log": FILE}`` forks a child that runs the CLI's ``main``;
 - ``{"op": "wait", "pid": PID}`` reaps the child and answers ``{"exit": CODE}`` or ``{"signal": SIG}``.
 """
 
@@ -27,6 +28,11 @@ def _child(cmd: dict[str, object]) -> None:
         fd = os.open(str(cmd["log"]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(fd, 1)
         os.dup2(fd, 2)
+        if "argv" in cmd:  # a CLI command (the country audit)
+            from sovaudit.cli import main as cli_main
+
+            code = cli_main([str(a) for a in cmd["argv"]])  # type: ignore[attr-defined]
+            return
         from sovaudit.runner import RunOptions, run_audit
 
         out = Path(str(cmd["out"]))

@@ -10,6 +10,9 @@ only the units in flight and those not started, and compute only the model answe
 committed to the answer cache; no lock, temporary file or staging folder may be left, and the answer cache
 must pass SQLite's ``integrity_check``.
 
+The country audit (every audit of a country through the runner, then scorecard, report, signed bundle)
+is killed 5 times in a chain, each rerun resuming the last, and must end as its uninterrupted run does.
+
 Runs are children forked from a warm interpreter (``kill_zygote``), so kills land in planning, model
 loading, scoring and writing rather than in ``import torch``.
 """
@@ -69,6 +72,10 @@ class Zygote:
         env = {"SOVAUDIT_ANSWER_CACHE": str(db)}
         cmd = {"op": "run", "audit": audit, "spec": spec, "out": str(out), "env": env, "log": f"{out}.log"}
         return int(self._ask(cmd)["pid"])
+
+    def run_argv(self, argv: list[str], env: dict[str, str], log: Path) -> int:
+        """Fork a CLI command (``sovaudit ARGV``); its pid."""
+        return int(self._ask({"op": "run", "argv": argv, "env": env, "log": str(log)})["pid"])
 
     def wait(self, pid: int) -> dict[str, Any]:
         """Reap a run: ``{"exit": code}`` or ``{"signal": number}``."""
@@ -205,3 +212,82 @@ def test_a_rerun_removes_what_a_killed_writer_left(setup: Setup) -> None:
         (out / name).write_text("{half", encoding="utf-8")
     run_audit("corpus", specs["corpus"], RunOptions(out=out))
     assert _leftovers(out) == []
+
+
+COUNTRY_KILLS = 5  # one country run is ~75 s of scoring here: a chain of kills, each resuming the last
+
+
+def test_country_audit_killed_in_a_chain_then_resumed(setup: Setup) -> None:
+    """``sovaudit audit --country KE`` (every audit through the runner, then scorecard, report and signed
+    bundle), killed 5 times at seeded points, each rerun resuming the last: the same results files as an
+    uninterrupted run, a bundle that verifies, nothing left behind. Uses the installed assets, like
+    tests/country."""
+    from sovaudit.assets.store import home
+
+    zygote, specs, root = setup
+    base = root / "country"
+    key = _key(base / "keys")
+    argv = ["audit", "--country", "KE", "--model", specs["competence"]["model"], "--bias-limit", "5",
+            "--politics-templates", "1", "--key", str(key)]  # fmt: skip
+
+    def start(out: Path, db: Path) -> int:
+        env = {"SOVAUDIT_HOME": str(home()), "SOVAUDIT_ANSWER_CACHE": str(db)}
+        return zygote.run_argv([*argv, "--out", str(out)], env, Path(f"{out}.log"))
+
+    t0 = time.monotonic()
+    pid = start(base / "ref", base / "ref.sqlite")
+    assert zygote.wait(pid) == {"exit": 0}, Path(f"{base / 'ref'}.log").read_text()
+    duration = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    pid = start(base / "ref", base / "ref.sqlite")  # a rerun with nothing left to do: the restart cost
+    assert zygote.wait(pid) == {"exit": 0}, Path(f"{base / 'ref'}.log").read_text()
+    restart = time.monotonic() - t0
+
+    # kill points on the uninterrupted run's time line; each rerun is killed after its restart cost plus
+    # the gap to the next point, so the kills spread over the whole run instead of bunching at its start
+    rng = random.Random(f"{SEED}:country")
+    points = sorted(rng.uniform(0, duration) for _ in range(COUNTRY_KILLS))
+    out, db, kills, progress = base / "chain", base / "chain.sqlite", 0, []
+    for k, point in enumerate(points):
+        pid = start(out, db)
+        time.sleep(point if k == 0 else restart + point - points[k - 1])
+        os.kill(pid, signal.SIGKILL)
+        status = zygote.wait(pid)
+        assert _integrity(db) == "ok"
+        if status == {"exit": 0}:
+            break
+        assert status == {"signal": signal.SIGKILL}, Path(f"{out}.log").read_text()
+        kills += 1
+        progress.append(len(list(out.rglob("results.json"))))
+    pid = start(out, db)
+    assert zygote.wait(pid) == {"exit": 0}, Path(f"{out}.log").read_text()
+
+    ref_files = sorted(p.relative_to(base / "ref") for p in (base / "ref").rglob("results.json"))
+    assert ref_files == sorted(p.relative_to(out) for p in out.rglob("results.json"))
+    for rel in ref_files:
+        assert _country_comparable(out / rel) == _country_comparable(base / "ref" / rel), rel
+    pid = zygote.run_argv(["verify", str(out)], {}, Path(f"{out}.verify.log"))
+    assert zygote.wait(pid) == {"exit": 0}, Path(f"{out}.verify.log").read_text()
+    left = [
+        p for p in out.rglob("*") if p.name == ".sovaudit.lock" or ".tmp-" in p.name or ".staged-" in p.name
+    ]
+    assert left == [] and _integrity(db) == "ok"
+    print(f"country KE: T={duration:.1f} s, {kills} kills in a chain (results files then: {progress})")
+
+
+def _country_comparable(path: Path) -> Any:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for section, key in VOLATILE:
+        doc.get(section, {}).pop(key, None)
+    for key in ("shards", "seconds"):  # shard counts and timings are the run's own
+        doc.get("summary", {}).pop(key, None)
+    return doc
+
+
+def _key(folder: Path) -> Path:
+    from sovaudit.bundle import new_key_pair
+
+    if not (folder / "sovaudit.key").is_file():
+        new_key_pair(folder)
+    return folder / "sovaudit.key"
