@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "sovaudit-props",
@@ -18,4 +18,6 @@ settings.register_profile(
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    # SOVAUDIT_PROPS_NO_SHRINK=1: report the first failing example as found (a quick hunt for bugs)
+    phases=[p for p in Phase if p is not Phase.shrink or not os.environ.get("SOVAUDIT_PROPS_NO_SHRINK")],
 )

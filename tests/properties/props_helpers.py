@@ -100,7 +100,8 @@ def mutated(draw: st.DrawFn, valid: bytes) -> bytes:
 
 
 def reads_or_refuses(read: Callable[[], T], path: Path | str) -> T | SovauditError:
-    """``read()``'s value, or the :class:`SovauditError` it raised (checked: one line, names ``path``).
+    """``read()``'s value, or the :class:`SovauditError` it raised (checked: one line, names ``path`` or,
+    for a folder, one of the files in it).
 
     Any other exception propagates and fails the property.
     """
@@ -109,8 +110,9 @@ def reads_or_refuses(read: Callable[[], T], path: Path | str) -> T | SovauditErr
     except SovauditError as err:
         message = str(err)
         assert "\n" not in message and "\r" not in message, message
-        name = Path(path).name
-        assert name in message or str(path) in message, f"{message!r} does not name {name}"
+        p = Path(path)
+        names = {p.name, *(f.name for f in p.rglob("*") if f.is_file())} if p.is_dir() else {p.name}
+        assert any(n in message for n in names), f"{message!r} names none of {sorted(names)[:5]}"
         return err
 
 

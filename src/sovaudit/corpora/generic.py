@@ -41,7 +41,12 @@ def read_tsv(path: Path) -> ParallelCorpus:
     text = read_utf8(path)
     allow_long_csv_fields()
     reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    rows = [r for r in reader if r and any(c.strip() for c in r)]
+    try:
+        rows = [r for r in reader if r and any(c.strip() for c in r)]
+    except csv.Error as exc:  # e.g. a stray carriage return inside a line
+        raise SovauditError(
+            f"{path} is not a readable TSV file ({exc})", "one segment per line, tab-separated"
+        ) from exc
     if not rows:
         raise SovauditError(f"{path} is empty", "write a header row: id<TAB>lang1<TAB>lang2 ...")
     header = [h.strip() for h in rows[0]]

@@ -117,13 +117,18 @@ def _need(path: Path, what: str) -> Path:
 
 def _csv(path: Path) -> list[dict[str, str]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # not read_text: a "\r" inside a quoted cell stays
     except UnicodeDecodeError as exc:
         raise SovauditError(
             f"{path} is not UTF-8 text (byte {exc.start})", "use BLEnD's files as released"
         ) from exc
     allow_long_csv_fields()  # a cell over 131,072 characters is valid
-    return list(csv.DictReader(io.StringIO(text)))
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise SovauditError(
+            f"{path} is not a readable CSV file ({exc})", "use BLEnD's files as released"
+        ) from exc
 
 
 def read_prompts(root: Path, code: str) -> dict[str, tuple[str, str]]:
@@ -146,6 +151,8 @@ def read_questions(root: Path, code: str) -> list[BlendQuestion]:
         ann = json.loads(ann_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SovauditError(f"{ann_path} is not valid JSON: {exc}", "use BLEnD's files as released") from exc
+    if not isinstance(ann, dict):
+        raise SovauditError(f"{ann_path} is not a JSON object of questions", "use BLEnD's files as released")
     rows = _csv(_need(root / "questions" / f"{stem}_questions.csv", "questions"))
     out = []
     for r in rows:
@@ -153,6 +160,15 @@ def read_questions(root: Path, code: str) -> list[BlendQuestion]:
         if not qid or qid not in ann:
             continue
         entry = ann[qid]
+        idks = entry.get("idks") if isinstance(entry, dict) else None
+        try:
+            if not isinstance(entry, dict) or not isinstance(idks or {}, dict):
+                raise TypeError("an entry or its idks is not an object")
+            idk_counts = {str(k): int(v) for k, v in (idks or {}).items()}
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise SovauditError(
+                f"{ann_path}: question {qid} is malformed ({exc})", "use BLEnD's files as released"
+            ) from exc
         out.append(
             BlendQuestion(
                 id=qid,
@@ -161,7 +177,7 @@ def read_questions(root: Path, code: str) -> list[BlendQuestion]:
                 question=entry.get("question") or r.get("Question") or "",
                 en_question=entry.get("en_question") or r.get("Translation") or "",
                 annotations=tuple(entry.get("annotations") or ()),
-                idks={k: int(v) for k, v in (entry.get("idks") or {}).items()},
+                idks=idk_counts,
             )
         )
     if not out:

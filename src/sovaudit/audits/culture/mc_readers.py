@@ -57,18 +57,40 @@ def _records(path: Path) -> list[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         pq = require("pyarrow.parquet", "corpus")
-        return list(pq.read_table(path).to_pylist())  # type: ignore[attr-defined]
+        try:
+            recs = list(pq.read_table(path).to_pylist())  # type: ignore[attr-defined]
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise SovauditError(
+                f"{path} is not a readable parquet file ({type(exc).__name__})", "use the files as published"
+            ) from exc
+        return [r if isinstance(r, dict) else {} for r in recs]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # not read_text: a "\r" inside a quoted cell stays
     except UnicodeDecodeError as exc:
         raise SovauditError(
             f"{path} is not UTF-8 text (byte {exc.start})", "use the files as published"
         ) from exc
     if suffix == ".jsonl":
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
+        out = []
+        for n, line in enumerate(text.split("\n"), 1):  # "\n" only: U+2028 may stand raw in a JSON string
+            if line.strip():
+                try:
+                    rec = json.loads(line)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    raise SovauditError(
+                        f"{path.name} line {n} is not JSON ({type(exc).__name__})",
+                        "use the files as published",
+                    ) from exc
+                out.append(rec if isinstance(rec, dict) else {})
+        return out
     if suffix == ".csv":
         allow_long_csv_fields()  # a cell over 131,072 characters is valid
-        return list(csv.DictReader(io.StringIO(text)))
+        try:
+            return list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise SovauditError(
+                f"{path} is not a readable CSV file ({exc})", "use the files as published"
+            ) from exc
     raise SovauditError(f"{path.name}: unknown file type", "give a .parquet, .csv or .jsonl file")
 
 
@@ -110,7 +132,7 @@ def read_global_mmlu(path: Path, language: str | None = None) -> list[MCItem]:
         for i, rec in enumerate(_records(f), 1):
             _need(rec, cols, f, i)
             ans = str(rec["answer"]).strip().upper()
-            if ans not in LETTERS:
+            if len(ans) != 1 or ans not in LETTERS:  # "" is "in" any string
                 raise SovauditError(f"{f.name} row {i}: answer '{ans}' is not A-D", "use the published files")
             label = str(rec.get("cultural_sensitivity_label") or "").strip().upper()
             items.append(
@@ -163,8 +185,12 @@ def read_culturalbench(path: Path, variant: str) -> list[MCItem]:
     items = []
     for i, rec in enumerate(_records(f), 1):
         if variant == "easy":
-            _need(rec, ("prompt_question", "prompt_option_a", "answer", "country"), f, i)
+            _need(
+                rec, ("prompt_question", *(f"prompt_option_{c}" for c in "abcd"), "answer", "country"), f, i
+            )
             ans = str(rec["answer"]).strip().upper()
+            if len(ans) != 1 or ans not in LETTERS:
+                raise SovauditError(f"{f.name} row {i}: answer '{ans}' is not A-D", "use the published files")
             items.append(
                 MCItem(
                     id=str(rec.get("question_idx") or i),

@@ -217,7 +217,15 @@ def read_opinions(path: str | Path, skip_bad_rows: bool = False) -> ReadResult:
     if not p.is_file():
         raise SovauditError(f"no file {p}", "pass --data with the GlobalOpinionQA CSV (or JSON/JSONL)")
     out = ReadResult([])
-    for row, rec in _records(p):
+    try:
+        records = list(_records(p))
+    except UnicodeDecodeError as exc:
+        raise SovauditError(f"{p} is not UTF-8 (byte offset {exc.start})", "save the file as UTF-8") from None
+    except csv.Error as exc:
+        raise SovauditError(f"{p} is not a readable CSV file ({exc})", "fix the file") from None
+    except RecursionError:
+        raise SovauditError(f"{p}: JSON nested too deep", "fix the file") from None
+    for row, rec in records:
         try:
             out.questions.append(parse_record(rec, row))
         except RowError as err:

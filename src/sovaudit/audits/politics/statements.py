@@ -57,15 +57,21 @@ def parse_8values_js(text: str, where: str) -> list[Statement]:
     """The statements of 8values' ``questions.js`` (``questions = [ {...}, ... ];``: JSON inside)."""
     try:
         data = json.loads(text[text.index("[") : text.rindex("]") + 1])
-    except (ValueError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise SovauditError(
             f"{where} is not 8values' questions.js ({exc})",
             "reinstall: sovaudit assets install --force 8values",
         ) from None
     out = []
-    for i, q in enumerate(data, 1):
-        weights = {a: float(q["effect"][a]) for a in EIGHTVALUES_AXES}
-        out.append(Statement(f"8v-{i:02d}", str(q["question"]), weights))
+    for i, q in enumerate(data if isinstance(data, list) else [data], 1):
+        try:
+            weights = {a: float(q["effect"][a]) for a in EIGHTVALUES_AXES}
+            out.append(Statement(f"8v-{i:02d}", str(q["question"]), weights))
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            raise SovauditError(
+                f"{where}: question {i} lacks a question text or a numeric effect per axis ({exc!r})",
+                "reinstall: sovaudit assets install --force 8values",
+            ) from None
     return out
 
 
@@ -81,10 +87,15 @@ def load_8values() -> StatementSet:
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise SovauditError(f"no statement file {path}", "pass --statements 8values, pct:FILE or a CSV file")
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        allow_long_csv_fields()  # a cell over 131,072 characters is valid
-        reader = csv.DictReader(f)
-        return list(reader.fieldnames or []), list(reader)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            allow_long_csv_fields()  # a cell over 131,072 characters is valid
+            reader = csv.DictReader(f)
+            return list(reader.fieldnames or []), list(reader)
+    except UnicodeDecodeError as exc:
+        raise SovauditError(f"{path} is not UTF-8 (byte offset {exc.start})", "save it as UTF-8") from None
+    except csv.Error as exc:
+        raise SovauditError(f"{path} is not a readable CSV file ({exc})", "fix the file") from None
 
 
 def load_pct(path: Path) -> StatementSet:
