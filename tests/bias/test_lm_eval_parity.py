@@ -1,26 +1,61 @@
-"""lm-eval 0.4.13's bbq task and the bias audit on the same 30 shipped BBQ items with gemma3-270m:
-per-answer log-likelihoods within 1e-4 and identical chosen answers (benchmarks/bias_vs_lm_eval.py)."""
+"""lm-eval 0.4.13 and the bias audit on the same shipped items with gemma3-270m (benchmarks/).
+
+BBQ (``bias_vs_lm_eval.py``): lm-eval's ``bbq_multiple_choice`` definition pointed at a local copy of the
+first 50 items of each of the 6 shipped categories (300 items: 150 ambiguous, 150 disambiguated, both
+polarities; 12 choices each = 3,600 lm-eval requests at its batch size 8): per-answer log-likelihoods
+within 1e-4, identical chosen answers, and identical bias scores (every row column of the model run equals
+the audit run on lm-eval's chosen answers through ``--predictions``).
+
+CrowS-Pairs (``crows_vs_lm_eval.py``): lm-eval's ``crows_pairs_english`` definition on the first 300
+pairs of the shipped crows-pairs-en asset: per-sentence log-likelihoods within 1e-4, identical
+pct_stereotype and likelihood_diff (1e-4).
+
+Measured on the 2-core AMD EPYC (AVX-512) shared machine: see benchmarks/README.md for the runtimes.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 pytest.importorskip("lm_eval")
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bias_vs_lm_eval.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _bench(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 @pytest.mark.slow
 def test_bbq_matches_lm_eval() -> None:
-    spec = importlib.util.spec_from_file_location("bias_vs_lm_eval", BENCH)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    res = mod.compare(30, "Age", 8)
-    assert res["items"] == 30
-    assert res["logliks_compared"] == 30 * 12  # 2 named answers + lm-eval's 10 unknown phrasings
+    mod = _bench("bias_vs_lm_eval")
+    res = mod.compare(50, mod.SHIPPED, 8)
+    print(res)
+    assert res["items"] == 300 and res["keys_match"]
+    assert res["items_by_condition"] == {"ambig": 150, "disambig": 150}
+    assert res["logliks_compared"] == 300 * 12  # 2 named answers + lm-eval's 10 unknown phrasings
     assert res["max_abs_loglik_diff"] <= 1e-4
-    assert res["choices_agree"] == 30
+    assert res["choices_agree"] == 300
+    assert res["score_columns_differing"] == []
+    assert {r["category"] for r in res["rows"]} == set(mod.SHIPPED)
+
+
+@pytest.mark.slow
+def test_crows_pairs_english_matches_lm_eval() -> None:
+    mod = _bench("crows_vs_lm_eval")
+    res = mod.compare(300, [8])
+    print(res)
+    assert res["pairs"] == 300
+    assert res["logliks_compared"] == 600
+    assert res["max_abs_loglik_diff"] <= 1e-4
+    assert res["choices_agree"] == 300
+    assert abs(res["pct_stereotype"]["sovaudit"] - res["pct_stereotype"]["lm_eval"]) <= 1e-4
+    assert abs(res["likelihood_diff"]["sovaudit"] - res["likelihood_diff"]["lm_eval"]) <= 1e-4

@@ -1,0 +1,169 @@
+"""The bias audit's CrowS-Pairs English vs lm-evaluation-harness 0.4.13's ``crows_pairs_english``.
+
+Side by side in one run, both score the first ``--n`` pairs of the shipped crows-pairs-en asset
+(nyu-mll ``crows_pairs_anonymized.csv``, a local copy of its first rows) with the same model folder (the
+embedded Gemma 3 270M, fp32, CPU). lm-eval runs its own task definition
+(``lm_eval/tasks/crows_pairs/crows_pairs_english.yaml`` + ``utils.py``: ``doc_to_text: ""``, choices
+``[sent_more, sent_less]``, ``target_delimiter: ""``, so each sentence is one request with an empty
+context, scored after ``<bos>``; ``process_results``: ``pct_stereotype`` = mean of
+``loglik(sent_more) > loglik(sent_less)``, ``likelihood_diff`` = mean ``|loglik(sent_more) -
+loglik(sent_less)|``) pointed at the local CSV, at each ``--batch-size``; sovaudit runs ``bias --benchmark
+crows-pairs-en`` (its "(all)" row). Reported: the largest |difference| of the per-sentence
+log-likelihoods, agreement of the preferred sentence, both pct_stereotype (x100) and likelihood_diff,
+wall and CPU seconds of each (model loading excluded), the wall and CPU ratios against lm-eval's fastest
+batch size, the load average and the CPU's SIMD flags.
+
+``.venv/bin/python benchmarks/crows_vs_lm_eval.py [--n 300] [--batch-size 4 --batch-size 8 ...]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+NAME = "crows_pairs_anonymized.csv"
+
+
+def crows_copy(n: int, into: Path) -> Path:
+    """The first ``n`` pairs of the shipped crows-pairs-en CSV, as a local copy (same columns)."""
+    from sovaudit.audits.bias.data import benchmark_folder
+
+    folder, _ = benchmark_folder("crows-pairs-en", None)
+    src = next(folder.rglob(NAME))
+    with open(src, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    path = into / "data" / NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows[: n + 1])
+    return path
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def run_lm_eval(folder: Path, path: Path, batch_size: int) -> tuple[dict[str, Any], float, float]:
+    """lm-eval's crows_pairs_english on the local CSV: {'lls': {(more, less): [ll_more, ll_less]},
+    'pct_stereotype', 'likelihood_diff'}, wall and CPU seconds."""
+    from lm_eval import evaluator
+    from lm_eval.models.huggingface import HFLM
+    from lm_eval.tasks.crows_pairs import utils
+
+    lm = HFLM(pretrained=str(folder), device="cpu", dtype="float32", batch_size=batch_size)
+    config = {
+        "task": "crows_local",
+        "dataset_path": "csv",
+        "dataset_kwargs": {"data_files": {"test": str(path)}},
+        "test_split": "test",
+        "output_type": "multiple_choice",
+        "doc_to_text": "",
+        "doc_to_target": 0,
+        "doc_to_choice": utils.doc_to_choice,
+        "target_delimiter": "",
+        "process_results": utils.process_results,
+        "metric_list": [
+            {"metric": "likelihood_diff", "aggregation": "mean", "higher_is_better": False},
+            {"metric": "pct_stereotype", "aggregation": "mean", "higher_is_better": False},
+        ],
+    }
+    w0, c0 = _clock()
+    res = evaluator.simple_evaluate(model=lm, tasks=[config], log_samples=True, verbosity="ERROR")
+    w1, c1 = _clock()
+    lls = {
+        (s["doc"]["sent_more"], s["doc"]["sent_less"]): [float(r[0]) for r in s["filtered_resps"]]
+        for s in res["samples"]["crows_local"]
+    }
+    metrics = res["results"]["crows_local"]
+    out = {
+        "lls": lls,
+        "pct_stereotype": 100 * float(metrics["pct_stereotype,none"]),
+        "likelihood_diff": float(metrics["likelihood_diff,none"]),
+    }
+    return out, w1 - w0, c1 - c0
+
+
+def run_sovaudit(data_dir: Path, out: Path) -> tuple[dict[str, Any], float, float]:
+    """The bias audit's crows-pairs-en on the same copy (model preloaded, no cache): document, wall, CPU s."""
+    from sovaudit.audits.base import ModelRef
+    from sovaudit.runner import RunOptions, _resources, run_audit
+
+    ref = ModelRef(spec="gemma3-270m", cache=False)
+    _resources().model(ref)  # load outside the timing, as HFLM above
+    spec = {"model": ref, "benchmarks": ("crows-pairs-en",), "data": str(data_dir), "bootstrap": 200}
+    w0, c0 = _clock()
+    doc, _ = run_audit("bias", spec, RunOptions(out=out))
+    w1, c1 = _clock()
+    return doc.model_dump(), w1 - w0, c1 - c0
+
+
+def compare(n: int, batch_sizes: list[int]) -> dict[str, Any]:
+    """Run both (lm-eval at each batch size) and compare; returns the numbers."""
+    from sovaudit.audits.bias.data import load
+    from sovaudit.models.loading import load_model
+
+    folder = load_model("gemma3-270m", cache=False).folder  # type: ignore[attr-defined]
+    load0 = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = crows_copy(n, Path(tmp))
+        texts = {it.example_id: it.answers for it in load("crows-pairs-en", str(path.parent)).items}
+        doc, ours_s, ours_cpu = run_sovaudit(path.parent, Path(tmp) / "out")
+        peers = {b: run_lm_eval(folder, path, b) for b in batch_sizes}
+    best = min(batch_sizes, key=lambda b: peers[b][1])
+    ref, peer_s, peer_cpu = peers[best]
+    worst, agree, compared = 0.0, 0, 0
+    for it in doc["items"]:
+        theirs = ref["lls"][texts[it["example_id"]]]
+        for ours, lm in zip(it["logprobs"], theirs, strict=True):
+            worst = max(worst, abs(ours - lm))
+            compared += 1
+        agree += it["stereotype_preferred"] == (theirs[0] > theirs[1])
+    (row,) = [r for r in doc["rows"] if r["category"] == "(all)"]
+    return {
+        "pairs": len(doc["items"]),
+        "logliks_compared": compared,
+        "max_abs_loglik_diff": worst,
+        "choices_agree": agree,
+        "pct_stereotype": {"sovaudit": row["pct_stereotype"], "lm_eval": ref["pct_stereotype"]},
+        "likelihood_diff": {"sovaudit": row["likelihood_diff"], "lm_eval": ref["likelihood_diff"]},
+        "sovaudit_s": ours_s,
+        "sovaudit_cpu_s": ours_cpu,
+        "lm_eval_s": {b: p[1] for b, p in peers.items()},
+        "lm_eval_cpu_s": {b: p[2] for b, p in peers.items()},
+        "lm_eval_best_batch_size": best,
+        "speedup_wall": peer_s / ours_s if ours_s else None,
+        "speedup_cpu": peer_cpu / ours_cpu if ours_cpu else None,
+        "load_before_after": [load0, os.getloadavg()],
+        "cpu_flags": _flags(),
+    }
+
+
+def _flags() -> list[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    flags = next(
+        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
+    )
+    return [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_tile") if f in flags]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--batch-size", type=int, action="append", help="lm-eval batch sizes (default 4 8 16)")
+    a = ap.parse_args()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    res = compare(a.n, a.batch_size or [4, 8, 16])
+    print(json.dumps(res, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
