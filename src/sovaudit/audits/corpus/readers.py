@@ -354,5 +354,5 @@ def _table_documents(
                         read["capped_bytes"] += len(encoded) - cap
                         value = trim_partial_utf8(encoded[:cap]).decode("utf-8")
                     yield paragraphs(value)
-    except (pa.ArrowInvalid, pa.ArrowIOError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowIOError, UnicodeDecodeError) as exc:  # bad UTF-8 in a damaged page
         raise TruncatedInput(f"{type(exc).__name__}: {exc}") from exc
