@@ -112,7 +112,7 @@ OPTION_TYPES: dict[str, dict[str, type]] = {
         "rolling_context": int,
         "generation": str,
     },
-    "hf": {"rolling_context": int},
+    "hf": {"rolling_context": int, "batch_invariant": bool},
 }
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # The smallest value each numeric option takes (and whether the bound itself is excluded): a negative
@@ -319,7 +319,7 @@ def load_hf(spec: ModelSpec, opts: LoadOptions) -> LanguageModel:
         device=opts.device,
         trust_remote_code=opts.trust_remote_code,
         max_length=opts.max_length,
-        **{k: v for k, v in opts.extra.items() if k in ("rolling_context", "limits")},
+        **{k: v for k, v in opts.extra.items() if k in ("rolling_context", "batch_invariant", "limits")},
     )
     if spec.hub_id is not None:
         from ..errors import require
