@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from props_helpers import PROFILE, mutated, reads_or_refuses, texts
 
@@ -173,3 +173,70 @@ def test_catalogue_entries_round_trip() -> None:
     for name, asset in catalogue().items():
         again = Asset.model_validate(json.loads(json.dumps(asset.model_dump(mode="json"))))
         assert again == asset and again.name == name
+
+
+@settings(PROFILE, max_examples=30)
+@given(documents())
+def test_results_format_1_migrates_to_the_same_document(
+    tmp_path_factory: pytest.TempPathFactory, doc: ResultsDocument
+) -> None:
+    """A version-1 document (no audit_version or row_columns; items an undeclared extra) reads as the
+    current document with the same content."""
+    raw = json.loads(doc.model_dump_json())
+    raw["format_version"] = 1
+    for gone in ("audit_version", "row_columns"):
+        raw.pop(gone)
+    path = tmp_path_factory.mktemp("res") / "results.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    back = load_results(path)
+    want = doc.model_copy(update={"audit_version": "", "row_columns": []})
+    assert back.model_dump() == want.model_dump()
+
+
+# -- openness evidence from a model folder (model card front matter, config.json) ------------------
+
+
+CARD = "---\nlicense: apache-2.0\ndatasets:\n- HuggingFaceFW/fineweb\n---\n# Model\n"
+CONFIG = '{"architectures": ["LlamaForCausalLM"], "model_type": "llama"}'
+
+
+@settings(PROFILE, max_examples=40)
+@given(st.sampled_from(["README.md", "config.json"]), st.data())
+@example(victim="config.json", data=None)  # config.json holding a list, not an object (fixed)
+def test_evidence_from_damaged_model_folder(
+    tmp_path_factory: pytest.TempPathFactory, victim: str, data: st.DataObject | None
+) -> None:
+    from sovaudit.audits.openness.evidence import gather
+
+    root = tmp_path_factory.mktemp("model")
+    (root / "README.md").write_text(CARD, encoding="utf-8")
+    (root / "config.json").write_text(CONFIG, encoding="utf-8")
+    path = root / victim
+    if data is None:
+        path.write_text('[{"architectures": [1, 2]}]', encoding="utf-8")
+    else:
+        path.write_bytes(data.draw(mutated(path.read_bytes())))
+    reads_or_refuses(lambda: gather(root), root)
+
+
+# -- Röttger et al.'s prompt templates (templates/prompt_templates.csv) ----------------------------------
+
+
+@settings(PROFILE, max_examples=40)
+@given(
+    st.lists(st.tuples(st.from_regex(r"t[0-9]{1,3}", fullmatch=True), cell), min_size=1, max_size=5),
+    st.data(),
+)
+def test_rottger_templates_round_trip_and_damage(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    from sovaudit.audits.politics.prompts import _rows
+
+    path = tmp_path_factory.mktemp("rottger") / "prompt_templates.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["templ_id", "templ_prompt"])
+        w.writerows(rows)
+    assert [(r["templ_id"], r["templ_prompt"]) for r in _rows(path)] == rows
+    path.write_bytes(data.draw(mutated(path.read_bytes())))
+    reads_or_refuses(lambda: _rows(path), path)

@@ -191,10 +191,12 @@ def config_facts(path: Path, rel: str) -> list[Fact]:
     """Facts from ``config.json``: the architecture it names (configuration, not architecture code)."""
     try:
         cfg = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return [Fact(subject="note", value="config.json is not valid JSON", status="found", source=rel)]
+    if not isinstance(cfg, dict):
+        return [Fact(subject="note", value="config.json is not a JSON object", status="found", source=rel)]
     arch = cfg.get("architectures") or cfg.get("model_type") or ""
-    value = ", ".join(arch) if isinstance(arch, list) else str(arch)
+    value = ", ".join(map(str, arch)) if isinstance(arch, list) else str(arch)
     return [
         Fact(subject="architecture config", value=value, status="found", source=rel, field="architectures")
     ]

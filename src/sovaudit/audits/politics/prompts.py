@@ -45,9 +45,15 @@ def scales() -> dict[str, list[dict[str, Any]]]:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        allow_long_csv_fields()  # a cell over 131,072 characters is valid
-        return list(csv.DictReader(f))
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            allow_long_csv_fields()  # a cell over 131,072 characters is valid
+            return list(csv.DictReader(f))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SovauditError(
+            f"{path} is not a readable UTF-8 CSV file ({type(exc).__name__})",
+            "reinstall: sovaudit assets install --force rottger2024-templates",
+        ) from None
 
 
 @cache
