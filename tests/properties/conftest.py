@@ -1,7 +1,8 @@
 """Hypothesis profile ``sovaudit-props`` for the property tests here (used through ``props_helpers.PROFILE``):
+derandomized (the same examples on every run and machine), no deadline, 60 examples, no example database.
 
-
-``SOVAUDIT_PROPS_EXAMPLES`` raises ``max_examples`` for a longer local hunt (default 60).
+For a longer local hunt: ``SOVAUDIT_PROPS_EXAMPLES=N`` (more examples), ``SOVAUDIT_PROPS_RANDOM=1`` (fresh
+random examples), ``SOVAUDIT_PROPS_NO_SHRINK=1`` (report failures unshrunk, faster).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "sovaudit-props",
-    derandomize=True,
+    derandomize=not os.environ.get("SOVAUDIT_PROPS_RANDOM"),  # =1: a fresh random hunt (not for CI)
     deadline=None,
     max_examples=int(os.environ.get("SOVAUDIT_PROPS_EXAMPLES", "60")),
     database=None,

@@ -58,7 +58,10 @@ class _ZstdRaw(io.RawIOBase):
                 if not rest:
                     break
                 self._pending = True
-                self._buf += self._d.decompress(rest)
+                try:  # the bytes after a frame: another frame, or damage
+                    self._buf += self._d.decompress(rest)
+                except self._zstd.ZstdError as exc:
+                    raise TruncatedInput(f"zstd: {exc}") from exc
         n = min(len(b), len(self._buf))
         b[:n] = self._buf[:n]
         self._buf = self._buf[n:]
