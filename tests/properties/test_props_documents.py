@@ -240,3 +240,33 @@ def test_rottger_templates_round_trip_and_damage(
     assert [(r["templ_id"], r["templ_prompt"]) for r in _rows(path)] == rows
     path.write_bytes(data.draw(mutated(path.read_bytes())))
     reads_or_refuses(lambda: _rows(path), path)
+
+
+@settings(PROFILE, max_examples=40)
+@given(
+    st.lists(texts(max_size=10, strip_nonempty=True), min_size=3, max_size=3),
+    st.sampled_from(["csv", "jsonl"]),
+)
+@example(questions=["a\u2028b", "c", "d"], fmt="jsonl")  # U+2028 split a JSONL line (fixed)
+def test_pack_items_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, questions: list[str], fmt: str
+) -> None:
+    """The starter pack's items with random question texts, written as CSV (quoted as spreadsheets do) or
+    JSONL, load with exactly those questions (stripped, as documented)."""
+    root = new_pack(tmp_path_factory.mktemp("pack") / "p", "p", ["en"])
+    rows = list(csv.DictReader(io.StringIO((root / "items.csv").read_text(encoding="utf-8"))))
+    for row, q in zip(rows, questions, strict=True):
+        row["question"] = q
+    (root / "items.csv").unlink()
+    if fmt == "csv":
+        with open(root / "items.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    else:
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        (root / "items.jsonl").write_text(body, encoding="utf-8")
+        meta = (root / "pack.yaml").read_text(encoding="utf-8").replace("- items.csv", "- items.jsonl")
+        (root / "pack.yaml").write_text(meta, encoding="utf-8")
+    pack = load_pack(root)
+    assert [it.question for it in pack.items] == [q.strip() for q in questions]

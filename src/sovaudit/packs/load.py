@@ -141,7 +141,7 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]
         return []
     out: list[tuple[int, dict[str, Any]]] = []
     if path.suffix.lower() == ".jsonl":
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 may stand in a string
             if not line.strip():
                 continue
             try:
