@@ -39,8 +39,8 @@ demo: install
 test: install-test browser
 # after `make browser` the browser tests must run: a missing Chromium or Playwright fails them, never skips
 	SOVAUDIT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
-# the numeric tests again with lower torch kernels, as on a CPU without AVX-512 (or without AVX2)
-	ATEN_CPU_CAPABILITY=avx2 $(BIN)/python -m pytest -q -m numeric tests/models $(PYTEST_ARGS)
+# the numeric tests again with lower torch kernels and MKL matrix products, as on a CPU without AVX-512
+	ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 $(BIN)/python -m pytest -q -m numeric tests/models $(PYTEST_ARGS)
 	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -q -m numeric tests/models $(PYTEST_ARGS)
 
 test-fast: install-test
