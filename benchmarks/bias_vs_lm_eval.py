@@ -19,11 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from sovaudit.results import cpu_info
 
 SHIPPED = (
     "Age",
@@ -214,22 +215,10 @@ def compare(n: int, categories: list[str] | tuple[str, ...], batch_size: int) ->
         "speedup_cpu": peer_cpu / ours_cpu if ours_cpu else None,
         "rows": doc["rows"],
         "load_before_after": [load0, os.getloadavg()],
-        "cpu": platform.processor() or platform.machine(),
-        "cpu_flags": _flags(),
+        "cpu": cpu_info(),  # model, SIMD flags, torch kernel level, kernel env vars
         "torch_threads": _threads(),
         "batch_size": batch_size,
     }
-
-
-def _flags() -> list[str]:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    flags = next(
-        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
-    )
-    return [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_tile") if f in flags]
 
 
 def _threads() -> int:

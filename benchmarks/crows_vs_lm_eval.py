@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sovaudit.results import cpu_info
+
 NAME = "crows_pairs_anonymized.csv"
 
 
@@ -140,19 +142,8 @@ def compare(n: int, batch_sizes: list[int]) -> dict[str, Any]:
         "speedup_wall": peer_s / ours_s if ours_s else None,
         "speedup_cpu": peer_cpu / ours_cpu if ours_cpu else None,
         "load_before_after": [load0, os.getloadavg()],
-        "cpu_flags": _flags(),
+        "cpu": cpu_info(),  # model, SIMD flags, torch kernel level, kernel env vars
     }
-
-
-def _flags() -> list[str]:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    flags = next(
-        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
-    )
-    return [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_tile") if f in flags]
 
 
 def main() -> None:
