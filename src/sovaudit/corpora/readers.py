@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from pathlib import Path
 
@@ -16,6 +17,17 @@ def allow_long_csv_fields() -> None:
     this a TSV/CSV cell over the limit ends as ``_csv.Error``). The limit is process-wide in ``csv``."""
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def csv_records(text: str, path: Path, fix: str) -> list[dict[str, str]]:
+    """The rows of CSV ``text`` (read from ``path``) as dicts keyed by its header. Quoted cells keep their
+    ``\r`` and newlines as written and may be longer than 131,072 characters; a malformed file (``csv.Error``,
+    e.g. a NUL byte) is one line naming ``path``, with ``fix``."""
+    allow_long_csv_fields()
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise SovauditError(f"{path} is not a readable CSV file ({exc})", fix) from exc
 
 
 def read_utf8(path: Path) -> str:

@@ -17,14 +17,12 @@ Countries, their codes and languages are the authors' tables: ``COUNTRY_ISO`` in
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...corpora.readers import allow_long_csv_fields
+from ...corpora.readers import csv_records
 from ...errors import SovauditError
 
 # authors' code -> (file stem, language name as the authors spell it, BCP-47 code from LANG_CODE)
@@ -122,13 +120,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
         raise SovauditError(
             f"{path} is not UTF-8 text (byte {exc.start})", "use BLEnD's files as released"
         ) from exc
-    allow_long_csv_fields()  # a cell over 131,072 characters is valid
-    try:
-        return list(csv.DictReader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise SovauditError(
-            f"{path} is not a readable CSV file ({exc})", "use BLEnD's files as released"
-        ) from exc
+    return csv_records(text, path, "use BLEnD's files as released")
 
 
 def read_prompts(root: Path, code: str) -> dict[str, tuple[str, str]]:

@@ -18,14 +18,12 @@ They live on a model hub this machine cannot reach; point ``--data`` at a local 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ...corpora.readers import allow_long_csv_fields
+from ...corpora.readers import csv_records
 from ...errors import SovauditError, require
 
 LETTERS = "ABCD"
@@ -84,13 +82,7 @@ def _records(path: Path) -> list[dict[str, Any]]:
                 out.append(rec if isinstance(rec, dict) else {})
         return out
     if suffix == ".csv":
-        allow_long_csv_fields()  # a cell over 131,072 characters is valid
-        try:
-            return list(csv.DictReader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise SovauditError(
-                f"{path} is not a readable CSV file ({exc})", "use the files as published"
-            ) from exc
+        return csv_records(text, path, "use the files as published")
     raise SovauditError(f"{path.name}: unknown file type", "give a .parquet, .csv or .jsonl file")
 
 
