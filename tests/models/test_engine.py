@@ -178,6 +178,29 @@ def test_rolling_windows_match_lm_eval_when_installed() -> None:
 
 
 @pytest.mark.numeric
+def test_projection_in_vocabulary_blocks_equals_one_gemm(tiny_gemma: Path) -> None:
+    """Blocks of 64 vocabulary entries (the tiny head has 400: 7 blocks, the last partial) give the
+    log-softmax of one ``lm_head`` call per chunk within 1e-6 relative, and the same greedy flags."""
+    base = dict(batch_bytes=10**8, logits_bytes=3 * 4 * 400 * 7)
+    cpu = "cpu"
+    blocked = HFModel(tiny_gemma, options=HFOptions(device=cpu, limits=EngineLimits(**base, vocab_block=64)))
+    whole = HFModel(tiny_gemma, options=HFOptions(device=cpu, limits=EngineLimits(**base, vocab_block=0)))
+    assert blocked.engine.vocab == 400
+    torch.manual_seed(2)
+    hidden = torch.randn(30, blocked.model.config.hidden_size)
+    targets = torch.randint(0, blocked.engine.vocab, (30,))
+    logp, greedy = blocked.engine._score_rows(hidden, targets)
+    ref_logp, ref_greedy = whole.engine._score_rows(hidden, targets)
+    step = whole.engine._logit_rows()
+    with torch.no_grad():
+        chunks = [whole.model.lm_head(hidden[i : i + step]) for i in range(0, 30, step)]
+    per_chunk = torch.cat([torch.log_softmax(c, dim=-1) for c in chunks]).gather(1, targets[:, None])[:, 0]
+    assert torch.equal(ref_logp, per_chunk.double())  # vocab_block=0: one GEMM per chunk, as before
+    torch.testing.assert_close(logp, ref_logp, rtol=1e-6, atol=0)
+    assert torch.equal(greedy, ref_greedy)
+
+
+@pytest.mark.numeric
 def test_projection_is_log_softmax_of_lm_head_chunk_by_chunk(tiny_gemma: Path) -> None:
     """The reused-buffer projection computes exactly torch.log_softmax(lm_head(h)) for each chunk of rows.
 
