@@ -15,7 +15,8 @@ against a plain one-request-at-a-time forward pass):
 - **The vocabulary projection only where it is scored.** The decoder's hidden states are computed for all
   positions, but ``lm_head`` + log-softmax only for the positions whose next token is scored, in chunks
   whose size comes from a memory budget (Gemma 3's vocabulary has 262,144 entries: full logits for one
-  3,317-token text are 3.5 GB in fp32).
+  3,317-token text are 3.5 GB in fp32); on CPU the GEMM runs in blocks of 1,024 vocabulary entries, whose
+  output stays in cache (1.2x faster, same logits), and the log-softmax runs in place.
 - **Rolling windows are packed.** ``rolling`` texts are cut into lm-eval's rolling windows (see
   :func:`rolling_windows`), sorted by length and batched right-padded with no attention mask: under a
   causal mask, padding after the last real token cannot change any real position. A batch stops growing
