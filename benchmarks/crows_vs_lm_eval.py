@@ -113,7 +113,7 @@ def work(folder: Path, sentences: list[str], batch_sizes: list[int]) -> dict[str
     that count bounds sovaudit from below. lm-eval computes every position of every sentence, padded to
     the longest of its batch (its Collator sorts by length, longest first). FLOPs per position: the
     projection ``2 * hidden * vocab`` and the decoder ``2 * (parameters - embedding)`` (attention over
-    these short rows adds < 1%). ``gemm_gflops``: the best fp32 rate measured here on one thread for the
+    these short rows adds < 1%). ``gemm_gflops``: the best fp32 rate measured here on one core for the
     projection's shape (blocks of 1,024 entries, 512 rows), the ceiling of the arithmetic both tools do.
     """
     import torch
@@ -132,12 +132,14 @@ def work(folder: Path, sentences: list[str], batch_sizes: list[int]) -> dict[str
     proj = 2 * cfg.hidden_size * cfg.vocab_size
     x, w = torch.randn(512, cfg.hidden_size), torch.randn(cfg.vocab_size, cfg.hidden_size)
     out = torch.empty(512, cfg.vocab_size)
-    best = 0.0
+    best, threads = 0.0, torch.get_num_threads()
+    torch.set_num_threads(1)  # the floor is in CPU seconds: one core's rate
     for _ in range(2):
         t = time.perf_counter()
         for s in range(0, cfg.vocab_size, 1024):
             torch.matmul(x, w[s : s + 1024].t(), out=out[:, s : s + 1024])
         best = max(best, 512 * proj / (time.perf_counter() - t) / 1e9)
+    torch.set_num_threads(threads)
     return {
         "distinct_prefixes": len(prefixes),
         "lm_eval_positions": padded,

@@ -47,7 +47,6 @@ import math
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from ..errors import SovauditError
@@ -59,31 +58,14 @@ from .base import (
     RollingRequest,
     RollingResult,
 )
+from .openai_echo import NO_LOGPROBS_FIX, Echo, is_top, read_echo
 from .openai_http import OpenAIClient, OpenAIMalformedAnswer, OpenAIRequestError, OpenAIServerError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-GREEDY_EPS = 1e-5
-NO_LOGPROBS_FIX = "use a server that returns prompt logprobs (vLLM, llama.cpp server) or a local backend"
 # Stable fields of a /v1/models entry (vLLM's ``created`` and permission ids change on every call).
 DIGEST_FIELDS = ("id", "root", "parent", "owned_by", "max_model_len")
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    logprob: float | None
-    top: dict[str, float] | None
-    start: int  # offset of the token's text in the concatenated token texts
-
-
-@dataclass(frozen=True)
-class _Echo:
-    tokens: list[_Token]  # the prompt's tokens (generated ones dropped), lead specials such as <s> included
-    core_start: (
-        int | None
-    )  # where the text after bos_text starts in the token texts; None: they do not spell it
 
 
 class OpenAIModel:
@@ -238,7 +220,7 @@ class OpenAIModel:
             f"served models: {', '.join(ids) or 'none'}",
         )
 
-    def _echo(self, core: str) -> _Echo:
+    def _echo(self, core: str) -> Echo:
         """The prompt tokens of ``bos_text + core`` with their logprobs, as the server scores them."""
         prompt = self.bos_text + core
         payload = {
@@ -251,54 +233,8 @@ class OpenAIModel:
             "temperature": 0.0,
         }
         return self.client.post_parsed(
-            "/completions", payload, lambda body: self._read_echo(body, prompt, core)
+            "/completions", payload, lambda body: read_echo(body, prompt, core, self.base_url, self.model)
         )
-
-    def _read_echo(self, body: dict[str, Any], prompt: str, core: str) -> _Echo:
-        """Parse an echo answer; fields missing or null raise :class:`OpenAIMalformedAnswer` (retried)."""
-        choices = body.get("choices")
-        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise OpenAIMalformedAnswer(
-                f"{self.base_url}/completions answered without choices", NO_LOGPROBS_FIX
-            )
-        lp = choices[0].get("logprobs")
-        if not isinstance(lp, dict) or not isinstance(lp.get("tokens"), list):
-            raise OpenAIMalformedAnswer(
-                f"{self.base_url} returned no prompt logprobs for model '{self.model}'", NO_LOGPROBS_FIX
-            )
-        tokens, logprobs = [str(t) for t in lp["tokens"]], lp.get("token_logprobs")
-        tops = lp.get("top_logprobs") or [None] * len(tokens)
-        if not isinstance(logprobs, list) or len(logprobs) != len(tokens) or len(tops) != len(tokens):
-            raise OpenAIMalformedAnswer(
-                f"{self.base_url} returned inconsistent logprob lists", NO_LOGPROBS_FIX
-            )
-        entries, pos = [], 0
-        for t, x, top in zip(tokens, logprobs, tops, strict=True):
-            entries.append(_Token(t, _num(x), _top(top), pos))
-            pos += len(t)
-        joined = "".join(tokens)
-        text = choices[0].get("text")
-        generated = text[len(prompt) :] if isinstance(text, str) and text.startswith(prompt) else None
-        at = joined.find(core) if core else -1
-        if at >= 0:  # the token text spells the prompt: positions are exact
-            end = at + len(core)
-            if generated and end == len(joined):
-                raise OpenAIServerError(
-                    f"{self.base_url} echoed the prompt without the generated token, so its prompt logprobs "
-                    "are shifted by one position (llama-cpp-python's server does this for models that add "
-                    "no BOS)",
-                    "pass bos_text=<the model's BOS token text>, e.g. '<|im_start|>' for SmolLM2",
-                )
-            return _check_nulls(self.base_url, _Echo([e for e in entries if e.start < end], at))
-        usage = body.get("usage")
-        n_gen = usage.get("completion_tokens") if isinstance(usage, dict) else None
-        if not isinstance(n_gen, int) or not 0 <= n_gen <= len(entries):
-            raise OpenAIMalformedAnswer(
-                f"{self.base_url}: cannot tell prompt tokens from generated ones (token text does not spell "
-                "the prompt and usage.completion_tokens is missing)",
-                NO_LOGPROBS_FIX,
-            )
-        return _check_nulls(self.base_url, _Echo(entries[: len(entries) - n_gen], None))
 
     def _check_alignment(self) -> None:
         """Once per model: refuse a server whose echoed logprobs are shifted (see :meth:`_echo`)."""
@@ -330,7 +266,7 @@ class OpenAIModel:
                 "give a non-empty context, or set bos_text",
             )
         total = math.fsum(t.logprob for t in cont if t.logprob is not None)
-        greedy = all(t.top is not None and t.logprob is not None and _is_top(t.logprob, t.top) for t in cont)
+        greedy = all(t.top is not None and t.logprob is not None and is_top(t.logprob, t.top) for t in cont)
         return LoglikelihoodResult(total, greedy)
 
     def _rolling_one(self, text: str) -> RollingResult:
@@ -377,35 +313,3 @@ class OpenAIModel:
         except (KeyError, IndexError, TypeError):
             raise OpenAIMalformedAnswer(f"{self.base_url} answered a generation without text", None) from None
         return "" if text is None else str(text)
-
-
-def _check_nulls(base_url: str, echo: _Echo) -> _Echo:
-    """A null logprob after the first prompt token is a broken answer (the first is never scored)."""
-    if any(t.logprob is None for t in echo.tokens[1:]):
-        raise OpenAIMalformedAnswer(f"{base_url} left a prompt token's logprob null", NO_LOGPROBS_FIX)
-    return echo
-
-
-def _num(x: object) -> float | None:
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return None
-    v = float(x)
-    return v if math.isfinite(v) or v == -math.inf else None
-
-
-def _top(x: object) -> dict[str, float] | None:
-    if isinstance(x, dict):
-        vals = {str(k): float(v) for k, v in x.items() if isinstance(v, int | float)}
-        return vals or None
-    if isinstance(x, list):  # some servers answer a list of {"token", "logprob"} objects
-        vals = {
-            str(e.get("token")): float(e["logprob"])
-            for e in x
-            if isinstance(e, dict) and isinstance(e.get("logprob"), int | float)
-        }
-        return vals or None
-    return None
-
-
-def _is_top(logprob: float, top: dict[str, float]) -> bool:
-    return max(top.values()) <= logprob + GREEDY_EPS
