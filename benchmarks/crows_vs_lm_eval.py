@@ -105,40 +105,36 @@ def run_sovaudit(data_dir: Path, out: Path) -> tuple[dict[str, Any], float, floa
     return doc.model_dump(), w1 - w0, c1 - c0
 
 
-def work(folder: Path, sentences: list[str], batch_sizes: list[int]) -> dict[str, Any]:
+def work(engine: Any, tok: Any, sentences: list[str], batch_sizes: list[int]) -> dict[str, Any]:
     """What any exact scorer must compute, and what lm-eval computes, in decoder positions and FLOPs.
 
     Every sentence is scored after ``<bos>``, so each distinct proper prefix (``<bos>`` + its first ``k``
     tokens) needs one decoder position and one vocabulary projection, and no exact scorer can need fewer:
     that count bounds sovaudit from below. lm-eval computes every position of every sentence, padded to
     the longest of its batch (its Collator sorts by length, longest first). FLOPs per position: the
-    projection ``2 * hidden * vocab`` and the decoder ``2 * (parameters - embedding)`` (attention over
-    these short rows adds < 1%). ``gemm_gflops``: the best fp32 rate measured here on one core for the
-    projection's shape (blocks of 1,024 entries, 512 rows), the ceiling of the arithmetic both tools do.
+    projection ``2 * hidden * vocab`` and the decoder ``2 * (parameters of its layers)`` (attention over
+    these short rows adds < 1%). ``gemm_gflops``: the best fp32 rate of the engine's own projection
+    (:meth:`Engine._project_into`, 512 rows) on one core, the ceiling of the arithmetic both tools do.
     """
     import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(str(folder))
     seqs = [[tok.bos_token_id, *tok(s, add_special_tokens=False)["input_ids"]] for s in sentences]
     prefixes = {tuple(q[:k]) for q in seqs for k in range(1, len(q))}
     lengths = sorted((len(q) - 1 for q in seqs), reverse=True)
     padded = {
         b: sum(lengths[i] * len(lengths[i : i + b]) for i in range(0, len(lengths), b)) for b in batch_sizes
     }
-    cfg = AutoConfig.from_pretrained(str(folder)).get_text_config()
-    with torch.device("meta"):
-        params = sum(p.numel() for p in AutoModelForCausalLM.from_config(cfg).model.layers.parameters())
-    proj = 2 * cfg.hidden_size * cfg.vocab_size
-    x, w = torch.randn(512, cfg.hidden_size), torch.randn(cfg.vocab_size, cfg.hidden_size)
-    out = torch.empty(512, cfg.vocab_size)
+    weight = engine.lm_head.weight
+    params = sum(p.numel() for p in engine.decoder.layers.parameters())
+    proj = 2 * weight.shape[0] * weight.shape[1]
+    x, out = torch.randn(512, weight.shape[1]), torch.empty(512, weight.shape[0])
     best, threads = 0.0, torch.get_num_threads()
     torch.set_num_threads(1)  # the floor is in CPU seconds: one core's rate
-    for _ in range(2):
-        t = time.perf_counter()
-        for s in range(0, cfg.vocab_size, 1024):
-            torch.matmul(x, w[s : s + 1024].t(), out=out[:, s : s + 1024])
-        best = max(best, 512 * proj / (time.perf_counter() - t) / 1e9)
+    with torch.inference_mode():
+        for _ in range(2):
+            t = time.perf_counter()
+            engine._project_into(x, weight, out)
+            best = max(best, 512 * proj / (time.perf_counter() - t) / 1e9)
     torch.set_num_threads(threads)
     return {
         "distinct_prefixes": len(prefixes),
@@ -151,10 +147,12 @@ def work(folder: Path, sentences: list[str], batch_sizes: list[int]) -> dict[str
 
 def compare(n: int, batch_sizes: list[int]) -> dict[str, Any]:
     """Run both (lm-eval at each batch size) and compare; returns the numbers."""
+    from sovaudit.audits.base import ModelRef
     from sovaudit.audits.bias.data import load
-    from sovaudit.models.loading import load_model
+    from sovaudit.runner import _resources
 
-    folder = load_model("gemma3-270m", cache=False).folder  # type: ignore[attr-defined]
+    model: Any = _resources().model(ModelRef(spec="gemma3-270m", cache=False))  # run_sovaudit reuses it
+    folder = model.folder
     load0 = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         path = crows_copy(n, Path(tmp))
@@ -162,7 +160,8 @@ def compare(n: int, batch_sizes: list[int]) -> dict[str, Any]:
         doc, ours_s, ours_cpu = run_sovaudit(path.parent, Path(tmp) / "out")
         peers = {b: run_lm_eval(folder, path, b) for b in batch_sizes}
     best = min(batch_sizes, key=lambda b: peers[b][1])
-    floor = work(folder, [t for pair in texts.values() for t in pair], batch_sizes)
+    sentences = [t for pair in texts.values() for t in pair]
+    floor = work(model.engine, model.tokenizer, sentences, batch_sizes)
     ref, peer_s, peer_cpu = peers[best]
     worst, agree, compared = 0.0, 0, 0
     for it in doc["items"]:
