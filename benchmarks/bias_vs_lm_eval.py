@@ -156,10 +156,12 @@ def same_rows(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[str]:
 
 def compare(n: int, categories: list[str] | tuple[str, ...], batch_size: int) -> dict[str, Any]:
     """Run both and compare; returns the numbers."""
-    from sovaudit.models.loading import load_model
+    from sovaudit.audits.base import ModelRef
+    from sovaudit.runner import _resources
 
     cats = list(categories)
-    folder = load_model("gemma3-270m", cache=False).folder  # type: ignore[attr-defined]
+    model: Any = _resources().model(ModelRef(spec="gemma3-270m", cache=False))  # run_sovaudit reuses it
+    folder = model.folder
     load0 = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         files = bbq_items(cats, n, Path(tmp))
