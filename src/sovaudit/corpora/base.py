@@ -57,6 +57,10 @@ class ParallelCorpus:
             self.segments(lang, ())  # raises for unknown languages
         return [i for i in self.segment_ids if all(self.texts[lang].get(i, "").strip() for lang in languages)]
 
+    def scope(self, language: str) -> tuple[str, ...]:
+        """The segment ids ``language`` is measured against (all of them; a composed corpus: its own part)."""
+        return self.segment_ids
+
     def coverage(self, language: str) -> float:
         """Fraction of the corpus's segments that ``language`` has (1.0 = fully parallel)."""
         if not self.segment_ids:
