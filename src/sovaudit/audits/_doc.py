@@ -36,7 +36,9 @@ def corpus_record(corpus: ParallelCorpus) -> AssetRecord:
 
 
 def describe_language(corpus: ParallelCorpus, code: str, text: str = "") -> dict[str, str]:
-    """``language_name``, ``iso639_3`` and ``script`` of a corpus code (corpus metadata first).
+    """``language_name``, ``endonym`` (CLDR), ``iso639_3``, ``script``, ``corpus`` (which corpus measured it:
+    ``flores200``/``udhr`` in the composed corpus, else the corpus kind) and ``variety`` (the individual
+    language the text is, e.g. ``West Central Oromo (gaz)``, where the corpus says) of a corpus code.
 
     When the code names no known language (UDHR's ``und`` entries), the script is the one that dominates
     ``text``.
@@ -57,8 +59,15 @@ def describe_language(corpus: ParallelCorpus, code: str, text: str = "") -> dict
         from .corpus.scripts import dominant_script
 
         script = dominant_script(text)
+    from ..names import endonym
+
+    iso = str(meta.get("iso639_3") or (lang.iso639_3 if lang else ""))
+    variety = str(meta.get("variety") or "")
     return {
         "language_name": str(meta.get("name") or (lang.name if lang else "")),
-        "iso639_3": str(meta.get("iso639_3") or (lang.iso639_3 if lang else "")),
+        "endonym": endonym(iso or (lang.tag if lang else "")) if (iso or lang) else "",
+        "iso639_3": iso,
         "script": script,
+        "corpus": str(meta.get("corpus") or corpus_kind(corpus)),
+        "variety": f"{variety} ({iso})" if variety and iso else variety,
     }

@@ -17,8 +17,11 @@ ROW_COLUMNS = [
     "model",
     "language",
     "language_name",
+    "endonym",
     "iso639_3",
     "script",
+    "corpus",
+    "variety",
     "segments",
     "coverage",
     "tokens",
@@ -122,6 +125,13 @@ def summarize(rows: Sequence[Mapping[str, Any]], reference: str) -> dict[str, An
     }
 
 
+def _coverage(audit: CompetenceAudit, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from ..corpora import language_aliases
+    from ..coverage import coverage_summary
+
+    return coverage_summary(audit.spec.country, rows, language_aliases(audit.corpus))
+
+
 def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[SegmentScore]]) -> ResultsDocument:
     """The results document of a finished competence run (rows, per-segment ``items``, summary)."""
     spec = audit.spec
@@ -163,7 +173,7 @@ def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[Segment
         settings=settings,
         provenance=make_provenance(asset_records(audit)),
         rows=rows,
-        summary=summarize(rows, audit.reference),
+        summary={**summarize(rows, audit.reference), **_coverage(audit, rows)},
         notes=notes,
         items=items,
     )

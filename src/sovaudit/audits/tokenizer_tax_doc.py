@@ -82,6 +82,11 @@ def build_document(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], Ta
     summary = summarize(
         rows, spec.reference, spec.context_tokens, language_aliases(corpus), spec.countries, variants
     )
+    from ..coverage import coverage_summary
+
+    summary.update(
+        coverage_summary(spec.countries[0] if spec.countries else None, rows, language_aliases(corpus))
+    )
     settings = {
         "corpus": corpus.name,
         "reference": spec.reference,

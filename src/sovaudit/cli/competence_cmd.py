@@ -29,11 +29,14 @@ from .common import (
 )
 
 CorpusOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--corpus", help="udhr (default), udhr:DIR, flores200:DIR[@dev], floresplus:..., tsv:, jsonl:"
+        "--corpus",
+        help="udhr (default; with --country: shipped:100 = the first 100 FLORES-200 sentences, UDHR for the"
+        " rest), shipped[:N], flores200[@split], udhr:DIR, flores200:DIR[@dev], floresplus:..., tsv:, jsonl:",
     ),
 ]
+COUNTRY_CORPUS = "shipped:100"  # a model scores every segment: 100 FLORES sentences ~ one UDHR per language
 ReferenceOpt = Annotated[
     str, typer.Option("--reference", help="Reference language (eng matches eng_Latn in FLORES).")
 ]
@@ -42,7 +45,7 @@ ReferenceOpt = Annotated[
 @app.command("competence")
 def competence(
     model: ModelOpt = "gemma3-270m",
-    corpus: CorpusOpt = "udhr",
+    corpus: CorpusOpt = None,
     reference: ReferenceOpt = "eng",
     language: LanguagesOpt = None,
     country: CountryOpt = None,
@@ -63,7 +66,7 @@ def competence(
     """Bits per byte of a model on parallel text per language, against the reference and an n-gram floor."""
     spec = {
         "model": model_ref(model, model_option, no_cache, trust_remote_code, max_length),
-        "corpus": corpus,
+        "corpus": corpus or (COUNTRY_CORPUS if country else "udhr"),
         "reference": reference,
         "languages": tuple(language or ()),
         "country": country,
@@ -77,3 +80,7 @@ def competence(
         f"{safe_text(doc.settings.get('model', model))}: {len(doc.rows)} languages "
         f"(reference {doc.summary['reference']})"
     )
+    if country:
+        from .coverage_view import echo_languages
+
+        echo_languages(doc, "bits_per_english_byte")

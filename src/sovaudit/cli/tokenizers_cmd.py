@@ -20,15 +20,17 @@ TOKENIZER_HELP = (
 @app.command("tokenizers")
 def tokenizers(
     corpus: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--corpus",
-            help="udhr (default), udhr:DIR, flores200:DIR[@dev|@devtest|@all|@petrov] (all = dev+devtest, "
+            help="udhr (default; with --country: shipped = FLORES-200 first, UDHR for the rest), "
+            "shipped[:N], flores200[@split] (shipped), udhr:DIR, flores200:DIR[@dev|@devtest|@all|@petrov] "
+            "(all = dev+devtest, "
             "the data of Petrov et al.; petrov = read exactly as their script does, with the empty segment "
             "after each file's last newline: 1-2 tokens more per language), floresplus:..., tsv:FILE, "
             "jsonl:FILE",
         ),
-    ] = "udhr",
+    ] = None,
     tokenizer: Annotated[
         list[str] | None,
         typer.Option(
@@ -64,7 +66,7 @@ def tokenizers(
 ) -> None:
     """How many more tokens the same content costs in each language than in the reference (Petrov et al.)."""
     spec = {
-        "corpus": corpus,
+        "corpus": corpus or ("shipped" if country else "udhr"),
         "tokenizers": tuple(tokenizer or ()),
         "pattern": pattern,
         "reference": reference,
@@ -78,6 +80,13 @@ def tokenizers(
         f"{len(doc.settings['tokenizers'])} tokenizers x {len(doc.settings['languages'])} languages "
         f"(reference {doc.settings['reference']}); table: {out / 'rows.csv'}"
     )
+    if country:
+        from .coverage_view import echo_languages
+
+        first = doc.rows[0]["tokenizer"] if doc.rows else None
+        echo_languages(
+            doc, "premium", [r for r in doc.rows if r.get("tokenizer") == first], f"{first} premium"
+        )
     if doc.notes:
         typer.echo(f"{len(doc.notes)} notes (partial translations, missing languages) in results.json")
     typer.echo(f"to render a report: sovaudit report {out} --out {out / 'report.html'}")

@@ -27,6 +27,9 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 # the bundled tokenizer of each embedded model (a model folder's own tokenizer.json is used otherwise)
 MODEL_TOKENIZERS = {"gemma3-270m": "gemma3"}
 GOQA_ENV = "SOVAUDIT_GLOBALOPINIONQA"  # path of the user's GlobalOpinionQA CSV
+# each language from the corpus sovaudit ships that has it: FLORES-200 first, UDHR for the rest
+TAX_CORPUS = "shipped"  # tokenizing is cheap: all 1,012 FLORES devtest sentences
+COMPETENCE_CORPUS = "shipped:100"  # a model scores every segment: 100 sentences ~ 13 KB, one UDHR's worth
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class CountryOptions:
     politics_templates: int = 4  # Röttger et al.'s prompt templates (1-20)
     opinions_limit: int | None = 200
     bootstrap: int = 1000
+    competence_corpus: str = COMPETENCE_CORPUS
     model_options: dict[str, str] = field(default_factory=dict)
 
 
@@ -88,13 +92,10 @@ def plan_country(opts: CountryOptions) -> list[Planned | NotMeasured]:
         # the model's own tokenizer: bundled for known models, else its tokenizer.json (resolved at run time,
         # once the model is loaded: a GGUF's converted folder holds one)
         tok = MODEL_TOKENIZERS.get(m, f"model:{m}")
-        out.append(Planned("tokenizers", m, {"tokenizers": (tok,), "country": cc}, f"tokenizers/{ms}"))
-        out.append(
-            Planned(
-                "competence", m, {"model": model, "country": cc, "bootstrap": opts.bootstrap},
-                f"competence/{ms}",
-            )
-        )  # fmt: skip
+        tax = {"tokenizers": (tok,), "country": cc, "corpus": TAX_CORPUS}
+        out.append(Planned("tokenizers", m, tax, f"tokenizers/{ms}"))
+        comp = {"model": model, "country": cc, "bootstrap": opts.bootstrap, "corpus": opts.competence_corpus}
+        out.append(Planned("competence", m, comp, f"competence/{ms}"))
         bias: dict[str, Any] = {"model": model, "country": cc, "bootstrap": opts.bootstrap}
         if opts.bias_limit:
             bias["limit"] = opts.bias_limit
