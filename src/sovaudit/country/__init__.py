@@ -71,6 +71,11 @@ def audit_country(
     langs = [lang.iso639_3 or str(lang) for lang, _ in country_languages(opts.country)]  # unknown: one line
     run = run_country_audit(opts, out, executor, workers, address, log)
     card = scorecard_document(opts, run.docs, run.not_measured, langs, run.seconds)
+    from ..names import endonym, label
+
+    card.summary["language_labels"] = [
+        label(lang.name, endonym(lang.tag)) for lang, _ in country_languages(opts.country)
+    ]
     write_results(card, out / "country")
     html = render_report([card, *(d for _, d in run.docs)], title=f"sovaudit: {opts.country.upper()}")
     write_files_atomic({out / "report.html": html})

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..names import row_label
 from ..results import ResultsDocument, make_provenance
+from .lead import leading_rows
 from .plan import DIMENSIONS, CountryOptions, NotMeasured, Planned
 
 Headline = tuple[str, float | None]  # text, and the number it leads with (None: none)
@@ -30,7 +32,7 @@ def _tokenizers(doc: ResultsDocument) -> Headline:
     if not rows:
         return "no language besides the reference", None
     worst = max(rows, key=lambda r: r["premium"])
-    return f"up to {_f(worst['premium'])}x the tokens of English ({worst['language']})", float(
+    return f"up to {_f(worst['premium'])}x the tokens of English ({row_label(worst)})", float(
         worst["premium"]
     )
 
@@ -41,8 +43,8 @@ def _competence(doc: ResultsDocument) -> Headline:
     if not rows:
         return "no language besides the reference", None
     worst = max(rows, key=lambda r: r["bits_per_byte"])
-    floor = [r["language"] for r in rows if (r.get("vs_ngram") or 0) > 1]
-    text = f"worst {worst['language']} {_f(worst['bits_per_byte'])} bits/byte"
+    floor = [row_label(r) for r in rows if (r.get("vs_ngram") or 0) > 1]
+    text = f"worst {row_label(worst)} {_f(worst['bits_per_byte'])} bits/byte"
     if floor:
         text += f"; worse than a 5-gram in {', '.join(floor)}"
     return text, float(worst["bits_per_byte"])
@@ -171,6 +173,8 @@ def scorecard_document(
                     "model": m, "dimension": title, "audit": dim, "status": "not measured",
                     "reason": missing[0].reason, "command": missing[0].command,
                 })  # fmt: skip
+    lead, lead_summary = leading_rows(opts, docs)
+    rows = [*lead, *rows]
     measured = sum(r["status"] == "measured" for r in rows)
     return ResultsDocument(
         audit="country",
@@ -195,6 +199,7 @@ def scorecard_document(
             "measured": measured,
             "not_measured": len(rows) - measured,
             "seconds": {k: round(v, 1) for k, v in seconds.items()},
+            **lead_summary,
         },
         notes=[f"{names.get(n.audit, n.audit)} / {n.model}: not measured — {n.reason}" for n in not_measured],
     )

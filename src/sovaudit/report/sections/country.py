@@ -21,7 +21,8 @@ def _grid(doc: ResultsDocument) -> dict[str, Any]:
     cells = {(r["dimension"], r["model"]): r for r in doc.rows}
     return {
         "country": doc.summary.get("country", ""),
-        "languages": doc.summary.get("languages", []),
+        "languages": doc.summary.get("language_labels") or doc.summary.get("languages", []),
+        "coverage": doc.summary.get("coverage") or {},
         "models": models,
         "lines": [(d, [cells.get((d, m)) for m in models]) for d in dims],
         "missing": [r for r in doc.rows if r["status"] != "measured"],
