@@ -33,6 +33,14 @@ def audit(
     politics_templates: Annotated[
         int, typer.Option("--politics-templates", help="Prompt templates for political lean (1-20).")
     ] = 4,
+    text: Annotated[
+        Path | None,
+        typer.Option(
+            "--text",
+            help="Your own parallel text (TSV or JSONL: id, eng, a column per language) for languages no"
+            " shipped corpus has; the language tax and competence measure them on it, and say so.",
+        ),
+    ] = None,
     model_option: ModelOptionOpt = None,
     key: Annotated[
         Path | None, typer.Option("--key", help="Private key to sign with (default: your sovaudit key).")
@@ -63,6 +71,7 @@ def audit(
         culture_questions=culture_questions or None,
         politics_templates=politics_templates,
         model_options=dict(split_option(o) for o in model_option or []),
+        text=str(text.expanduser().resolve()) if text else None,
     )
     typer.echo(f"auditing {len(models)} models for {name} ({country.upper()}) into {out}")
     run = audit_country(opts, out, executor, workers, address, key)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..corpora.shipped import with_text
 from .app import app
 from .common import (
     AddressOpt,
@@ -58,6 +59,14 @@ def competence(
     ] = 5,
     bootstrap: BootstrapOpt = 1000,
     seed: SeedOpt = 0,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text",
+            help="Your own parallel text (TSV or JSONL: id, eng, and a column per language) for languages no"
+            " shipped corpus has; joins the shipped corpora (the default with --country).",
+        ),
+    ] = None,
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
     address: AddressOpt = None,
@@ -66,7 +75,7 @@ def competence(
     """Bits per byte of a model on parallel text per language, against the reference and an n-gram floor."""
     spec = {
         "model": model_ref(model, model_option, no_cache, trust_remote_code, max_length),
-        "corpus": corpus or (COUNTRY_CORPUS if country else "udhr"),
+        "corpus": with_text(corpus or (COUNTRY_CORPUS if country or text else "udhr"), text),
         "reference": reference,
         "languages": tuple(language or ()),
         "country": country,

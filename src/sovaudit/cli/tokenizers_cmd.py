@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..corpora.shipped import with_text
 from .app import app
 from .common import AddressOpt, ExecutorOpt, OutOpt, WorkersOpt, note_union, run_and_report
 
@@ -59,6 +60,14 @@ def tokenizers(
         int,
         typer.Option("--context-tokens", help="Context window (tokens) for the effective context in chars."),
     ] = 8192,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text",
+            help="Your own parallel text (TSV or JSONL: id, eng, and a column per language) for languages no"
+            " shipped corpus has; joins the shipped corpora (the default with --country).",
+        ),
+    ] = None,
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
     address: AddressOpt = None,
@@ -66,7 +75,7 @@ def tokenizers(
 ) -> None:
     """How many more tokens the same content costs in each language than in the reference (Petrov et al.)."""
     spec = {
-        "corpus": corpus or ("shipped" if country else "udhr"),
+        "corpus": with_text(corpus or ("shipped" if country or text else "udhr"), text),
         "tokenizers": tuple(tokenizer or ()),
         "pattern": pattern,
         "reference": reference,

@@ -1,8 +1,9 @@
 """The corpora shipped with sovaudit, as one: FLORES-200 first, UDHR for the languages FLORES lacks.
 
-Spec: ``shipped[:N][@dev|@devtest|@all]`` (default split ``devtest``; ``N`` keeps the first N FLORES
-sentences, for model audits that score every segment). A country audit reads its languages from here, so
-Kikuyu, Luo and Kamba (in FLORES-200, not in UDHR) are measured, and Maasai (UDHR only) still is.
+Spec: ``shipped[:N][@dev|@devtest|@all][+text:FILE]`` (default split ``devtest``; ``N`` keeps the first N
+FLORES sentences, for model audits that score every segment; ``+text:FILE`` joins the user's own text).
+A country audit reads its languages from here, so Kikuyu, Luo and Kamba (in FLORES-200, not in UDHR) are
+measured, and Maasai (UDHR only) still is.
 
 The composed corpus holds two groups of segments, never mixed: FLORES sentences (``flores200:<split>:<i>``)
 and UDHR articles (``udhr:<article>``). A FLORES language has text only on FLORES segments, a UDHR language
@@ -98,12 +99,32 @@ def parse_spec(spec: str) -> tuple[int | None, str]:
 
 
 def load_shipped(spec: str = "shipped") -> ComposedCorpus:
-    """FLORES-200 (the split and sentence count the spec names) plus UDHR for the languages FLORES lacks."""
+    """FLORES-200 (the split and sentence count the spec names) plus UDHR for the languages FLORES lacks,
+    plus the user's own parallel text for each ``+text:FILE`` (:mod:`sovaudit.corpora.usertext`)."""
     from .udhr import load_udhr
 
-    limit, split = parse_spec(spec)
+    head, *texts = spec.split("+text:")
+    limit, split = parse_spec(head)
     flores = load_flores200_asset(split)
-    return compose(flores, load_udhr(), limit)
+    corpus = compose(flores, load_udhr(), limit)
+    if texts:
+        from .usertext import join_user_text
+
+        for path in texts:
+            corpus = join_user_text(corpus, Path(path))
+    return corpus
+
+
+def with_text(spec: str, text: str | None) -> str:
+    """The corpus spec with the user's text file joined (``--text FILE``); it joins the shipped corpora."""
+    if not text:
+        return spec
+    if not spec.startswith("shipped"):
+        raise SovauditError(
+            f"--text joins the shipped corpora, not --corpus {spec}",
+            "leave --corpus out (with --country), or pass --corpus shipped",
+        )
+    return f"{spec}+text:{text}"
 
 
 def _variety_name(iso: str) -> str:
@@ -201,7 +222,7 @@ def compose(flores: ParallelCorpus, udhr: ParallelCorpus, limit: int | None = No
         f"{name}: each language measured on FLORES-200 ({split}, {len(f_ids)} sentences) where FLORES has it,"
         f" else on UDHR ({len(udhr.segment_ids)} articles); the reference {REFERENCE} on both, each language"
         " against the reference's text of its own segments (the 'corpus' column says which)",
-        f"{name}: {len(dropped)} UDHR translations not used, FLORES-200 has the same language",
+        f"{name}: {len(dropped)} UDHR translations unused (FLORES-200 has the same language)",
     ]
     if relabelled:
         notes.append(

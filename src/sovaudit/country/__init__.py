@@ -47,6 +47,8 @@ def _inputs(run: CountryRun, opts: CountryOptions) -> list[tuple[str, str]]:
             inputs.append((str(p.spec["pack"]), "pack"))
         if p.audit == "opinions":
             inputs.append((str(p.spec["data"]), "data"))
+        for text in str(p.spec.get("corpus") or "").split("+text:")[1:]:  # the user's own parallel text
+            inputs.append((text, "text"))
         if p.audit == "corpus":
             inputs += [(str(x), "corpus") for x in p.spec["paths"] if Path(x).exists()]
     return list(dict.fromkeys(inputs))

@@ -24,6 +24,14 @@ def _millions(n: int) -> str:
 def _coverage_text(share: dict[str, float | None], detail: dict[str, Any]) -> str:
     parts = [f"{NAMES[a]} {100 * v:.0f}%" for a, v in share.items() if v is not None]
     head = f"{', '.join(parts)} of {detail.get('name', detail.get('country'))}'s speakers' languages measured"
+    own = [
+        e["label"]
+        for e in detail.get("languages", [])
+        if e.get("status") == "measured"
+        and any(str(m.get("corpus", "")).startswith("text:") for m in e.get("measured_by", []))
+    ]
+    if own:
+        head += f" ({', '.join(own)} on your own text only)"
     missing = [f"{e['label']} {_millions(e['speakers'])}" for e in detail.get("unmeasured", [])[:4]]
     if missing:
         head += "; not measured: " + ", ".join(missing) + " (--text FILE measures one)"

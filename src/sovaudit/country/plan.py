@@ -46,6 +46,7 @@ class CountryOptions:
     opinions_limit: int | None = 200
     bootstrap: int = 1000
     competence_corpus: str = COMPETENCE_CORPUS
+    text: str | None = None  # the user's own parallel text (TSV/JSONL) for languages no corpus has
     model_options: dict[str, str] = field(default_factory=dict)
 
 
@@ -92,9 +93,12 @@ def plan_country(opts: CountryOptions) -> list[Planned | NotMeasured]:
         # the model's own tokenizer: bundled for known models, else its tokenizer.json (resolved at run time,
         # once the model is loaded: a GGUF's converted folder holds one)
         tok = MODEL_TOKENIZERS.get(m, f"model:{m}")
-        tax = {"tokenizers": (tok,), "country": cc, "corpus": TAX_CORPUS}
+        from ..corpora.shipped import with_text
+
+        tax = {"tokenizers": (tok,), "country": cc, "corpus": with_text(TAX_CORPUS, opts.text)}
         out.append(Planned("tokenizers", m, tax, f"tokenizers/{ms}"))
-        comp = {"model": model, "country": cc, "bootstrap": opts.bootstrap, "corpus": opts.competence_corpus}
+        comp_corpus = with_text(opts.competence_corpus, opts.text)
+        comp = {"model": model, "country": cc, "bootstrap": opts.bootstrap, "corpus": comp_corpus}
         out.append(Planned("competence", m, comp, f"competence/{ms}"))
         bias: dict[str, Any] = {"model": model, "country": cc, "bootstrap": opts.bootstrap}
         if opts.bias_limit:
