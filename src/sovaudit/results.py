@@ -9,7 +9,6 @@ leaves a partial ``results.json`` that looks complete.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as _dt
 import functools
 import json
@@ -266,15 +265,9 @@ def write_results(doc: ResultsDocument, out_dir: str | Path, csv_columns: list[s
     out = Path(out_dir)
     files: dict[Path, str] = {}
     if doc.rows:
-        columns = csv_columns or _columns(doc.rows)
-        from io import StringIO
+        from .csvsafe import csv_text  # formula-like cells neutralised (OWASP), numbers kept
 
-        buf = StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in doc.rows:
-            writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
-        files[out / ROWS_CSV] = buf.getvalue()
+        files[out / ROWS_CSV] = csv_text(csv_columns or _columns(doc.rows), doc.rows)
     path = out / RESULTS_FILE
     files[path] = doc.model_dump_json(indent=1)
     for target in (out / ROWS_CSV, path):
@@ -297,12 +290,6 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     return list(columns)
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return repr(value)
-    return value
-
-
 def load_results(path: str | Path) -> ResultsDocument:
     """Read a results document (a ``results.json`` file or the folder holding one)."""
     p = Path(path)
@@ -310,9 +297,16 @@ def load_results(path: str | Path) -> ResultsDocument:
         p = p / RESULTS_FILE
     if not p.is_file():
         raise SovauditError(f"no results file at {p}", "pass a results.json written by a sovaudit audit")
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    from .safeio import MAX_RESULTS_BYTES, NotRegularFile, read_regular
+
+    try:  # a regular file only: a link is never followed, a FIFO never waited on
+        raw = json.loads(read_regular(p, MAX_RESULTS_BYTES).decode("utf-8"))
+    except NotRegularFile as exc:
+        raise SovauditError(
+            f"{p} is a {exc.kind}; results are read only from regular files (links are never followed)",
+            "pass the results.json itself, not a link to it",
+        ) from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise SovauditError(
             f"{p} is not valid JSON ({exc})", "pass a results.json written by sovaudit"
         ) from exc

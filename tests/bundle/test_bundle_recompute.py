@@ -11,6 +11,7 @@ from bundle_fixtures import TEXTS, make_run
 from sovaudit.bundle import Tolerance, recompute, write_manifest
 from sovaudit.bundle.keys import new_key_pair
 from sovaudit.bundle.recompute import differences
+from sovaudit.bundle.trust import trust
 from sovaudit.cli import main
 from sovaudit.errors import SovauditError
 
@@ -25,7 +26,8 @@ def bundle(tmp_path: Path) -> Path:
     b = tmp_path / "bundle"
     make_run(b / "tiny" / "a")
     make_run(b / "tiny" / "b", {"eng": ["one two"], "swh": ["habari yako"]})
-    key, _ = new_key_pair(tmp_path / "keys")
+    key, pub = new_key_pair(tmp_path / "keys")
+    trust(pub)
     write_manifest(b, [], {}, key=key)
     return b
 

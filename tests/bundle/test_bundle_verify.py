@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bundle_fixtures import make_run
 
-from sovaudit.bundle import load_private_key, new_key_pair, verify_bundle, write_manifest
+from sovaudit.bundle import load_private_key, new_key_pair, trust, verify_bundle, write_manifest
 from sovaudit.cli import main
 
 
@@ -24,7 +24,9 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def keys(tmp_path: Path) -> tuple[Path, Path]:
-    return new_key_pair(tmp_path / "keys")
+    pair = new_key_pair(tmp_path / "keys")
+    trust(pair[1])  # the verifier keeps the publisher's key in the keyring
+    return pair
 
 
 @pytest.fixture
@@ -101,17 +103,20 @@ def test_a_manifest_signed_by_another_key_fails_with_the_given_key(bundle, keys,
     write_manifest(bundle, [], {"country": "KE"}, key=other)  # the forger re-signs the whole bundle
     code, out = _verify(bundle, capsys, "--key", str(keys[1]))
     assert code == 1 and "changed: manifest.json (signed by key" in out
-    assert _verify(bundle, capsys)[0] == 0  # without --key only integrity is checked, and the page says so
+    code, out = _verify(bundle, capsys)  # without --key: the keyring, never the key the bundle names
+    assert code == 3 and "signature valid, but by an untrusted key" in out
 
 
 def test_changed_input_is_named_and_a_missing_one_is_only_reported(bundle, tmp_path, capsys) -> None:
     model = tmp_path / "model.bin"
     model.write_bytes(b"weights" * 999 + b"xxxxxxx")
     code, out = _verify(bundle, capsys)
+    assert code == 0 and "inputs not checked (1 recorded): pass --inputs DIR" in out  # read only on request
+    code, out = _verify(bundle, capsys, "--inputs", str(tmp_path))
     assert code == 1 and "changed input: model.bin (model)" in out
     model.unlink()
-    code, out = _verify(bundle, capsys)
-    assert code == 0 and "input not on this machine (not checked): model.bin" in out
+    code, out = _verify(bundle, capsys, "--inputs", str(tmp_path))
+    assert code == 0 and "input not found (not checked): model.bin" in out
 
 
 @pytest.mark.parametrize("what", ["no-folder", "no-manifest"])
@@ -134,9 +139,9 @@ def test_verify_of_a_50_mb_bundle(tmp_path, keys) -> None:
     t0 = time.perf_counter()
     write_manifest(b, [(outside, "model")], {}, key=load_private_key(keys[0]))
     t1 = time.perf_counter()
-    report = verify_bundle(b, keys[1])
+    report = verify_bundle(b, keys[1], inputs_dir=tmp_path)
     t2 = time.perf_counter()
-    again = verify_bundle(b, keys[1])  # the input outside the bundle comes from the hash cache
+    again = verify_bundle(b, keys[1], inputs_dir=tmp_path)  # the input outside comes from the hash cache
     t3 = time.perf_counter()
     assert report.ok and again.ok
     print(f"\nmanifest {t1 - t0:.2f} s, verify {t2 - t1:.2f} s, verify again {t3 - t2:.2f} s (100 MB)")
@@ -163,10 +168,10 @@ def test_inputs_in_the_asset_cache_are_found_in_the_verifiers_cache(tmp_path, ke
     other = tmp_path / "other-home"  # another machine, its own copy of the asset
     shutil.copytree(home / "assets", other / "assets")
     monkeypatch.setenv("SOVAUDIT_HOME", str(other))
-    assert verify_bundle(b, keys[1]).ok
+    assert verify_bundle(b, keys[1], inputs_dir=other).ok
     (other / "assets" / "tiny-model" / "model.bin").write_bytes(b"weightz")
-    assert verify_bundle(b, keys[1]).inputs_changed == [
-        "tiny-model/model.bin (model) at $SOVAUDIT_HOME/assets/tiny-model/model.bin"
+    assert verify_bundle(b, keys[1], inputs_dir=other).inputs_changed == [
+        f"tiny-model/model.bin (model) at {other / 'assets' / 'tiny-model' / 'model.bin'}"
     ]
 
 

@@ -44,6 +44,7 @@ def test_country_bundle_verifies_and_resumes(tmp_path: Path, monkeypatch, capsys
     args = ["audit", "--country", "KE", "--model", str(model), "--out", str(out), "--bias-limit", "5",
             "--politics-templates", "1"]  # fmt: skip
     assert main([*args, "--key", str(_key(tmp_path))]) == 0, capsys.readouterr().err
+    pub = str(_key(tmp_path).with_name("sovaudit.pub"))  # verify trusts --key, never the bundle's own key
     first = capsys.readouterr().out
     for name in ("report.html", "manifest.json", "manifest.sig", "country/results.json"):
         assert (out / name).is_file(), name
@@ -64,19 +65,19 @@ def test_country_bundle_verifies_and_resumes(tmp_path: Path, monkeypatch, capsys
     html = (out / "report.html").read_text()
     assert 'id="sec-country"' in html and "not measured" in html and 'href="#sec-bias"' in html
 
-    assert main(["verify", str(out)]) == 0
+    assert main(["verify", str(out), "--key", pub]) == 0
     (folder,) = next(r["folders"] for r in measured if r["audit"] == "competence")
     target = out / folder / "results.json"
     target.write_bytes(target.read_bytes().replace(b'"bits"', b'"bitz"', 1))
     capsys.readouterr()
-    assert main(["verify", str(out)]) == 1
+    assert main(["verify", str(out), "--key", pub]) == 1
     assert "competence" in capsys.readouterr().out + capsys.readouterr().err
 
     # a rerun reuses every finished unit (and writes a fresh, valid bundle)
     assert main([*args, "--key", str(_key(tmp_path))]) == 0
     again = capsys.readouterr().out
     assert " 0 units computed" in again and "units computed, 0 reused" not in again, (first, again)
-    assert main(["verify", str(out)]) == 0
+    assert main(["verify", str(out), "--key", pub]) == 0
 
 
 def _key(tmp: Path) -> Path:

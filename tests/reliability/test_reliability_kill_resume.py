@@ -269,7 +269,8 @@ def test_country_audit_killed_in_a_chain_then_resumed(setup: Setup) -> None:
     assert ref_files == sorted(p.relative_to(out) for p in out.rglob("results.json"))
     for rel in ref_files:
         assert _country_comparable(out / rel) == _country_comparable(base / "ref" / rel), rel
-    pid = zygote.run_argv(["verify", str(out)], {}, Path(f"{out}.verify.log"))
+    pub = str(key.with_name("sovaudit.pub"))  # the signer's key, trusted by --key (never the bundle's own)
+    pid = zygote.run_argv(["verify", str(out), "--key", pub], {}, Path(f"{out}.verify.log"))
     assert zygote.wait(pid) == {"exit": 0}, Path(f"{out}.verify.log").read_text()
     left = [
         p for p in out.rglob("*") if p.name == ".sovaudit.lock" or ".tmp-" in p.name or ".staged-" in p.name

@@ -41,6 +41,7 @@ class Entry:
     path: Path
     doc: ResultsDocument
     country: str = ""
+    signer: str = ""  # who signed the bundle and whether this user trusts the key (trust.signer_words)
 
     @property
     def model(self) -> str:
@@ -129,6 +130,9 @@ def _why(first: Board, board: Board) -> list[str]:
 
 def collect(paths: Iterable[str | Path]) -> list[Entry]:
     """Every results document in the given bundles (folders searched recursively) or results files."""
+    from .trust import bundle_root, signer_status, trusted_keys
+
+    keys = trusted_keys()
     entries: list[Entry] = []
     for raw in paths:
         p = Path(raw)
@@ -141,15 +145,23 @@ def collect(paths: Iterable[str | Path]) -> list[Entry]:
             raise SovauditError(f"bundle {p} does not exist", "pass bundle folders or results.json files")
         if not files:
             raise SovauditError(f"no {RESULTS_FILE} in {p}", "pass a bundle written by a sovaudit run")
-        country = _country(root)
-        entries += [Entry(root.name or str(root), f, load_results(f), country) for f in files]
+        bundle = bundle_root(root)
+        signer, country = "not in a signed bundle", ""
+        if bundle is not None:
+            status = signer_status(bundle, keys)
+            signer = status.words()
+            # the manifest's settings are shown only when its signature holds (an unsigned field is not used)
+            country = _country(bundle) if status.state in ("trusted", "untrusted") else ""
+        entries += [Entry(root.name or str(root), f, load_results(f), country, signer) for f in files]
     return entries
 
 
 def _country(root: Path) -> str:
+    from ..safeio import MAX_MANIFEST_BYTES, read_regular
+
     try:
-        settings = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("settings", {})
-    except (OSError, ValueError, AttributeError):
+        settings = json.loads(read_regular(root / "manifest.json", MAX_MANIFEST_BYTES)).get("settings", {})
+    except (OSError, ValueError, AttributeError, RecursionError):
         return ""
     value = settings.get("country", "") if isinstance(settings, Mapping) else ""
     return str(value) if value else ""
@@ -183,12 +195,14 @@ def _table(index: int, board: Board) -> Any:
         row: dict[str, Any] = {"model": e.model, "bundle": e.bundle, "country": e.country or None}
         row.update({f"m:{k}": v for k, v in headline(e.doc).items()})
         row["signature"] = e.doc.signature
+        row["signer"] = e.signer
         rows.append(row)
     columns = [Column("model", "model", "text", select=True), Column("bundle", "bundle", "text")]
     if any(e.country for e in board.entries):
         columns.append(Column("country", "country", "text", select=True))
     columns += [Column(f"m:{k}", k, "auto", digits=4) for k in metrics]
     columns.append(Column("signature", "signature", "text"))
+    columns.append(Column("signer", "signed by (trust)", "text", select=True))
     return data_table(f"board-{index}", rows, columns, caption=f"{board.audit}: comparable results")
 
 

@@ -135,6 +135,16 @@ def sign(key: Ed25519PrivateKey, data: bytes) -> str:
     return base64.b64encode(key.sign(data)).decode("ascii")
 
 
+def canonical_signature(text: str) -> bool:
+    """Whether ``text`` is a signature file exactly as :func:`sign` + newline writes it: canonical base64 of
+    64 bytes and one final newline (so no byte of ``manifest.sig`` can change without the check failing)."""
+    raw = text[:-1] if text.endswith("\n") else None
+    try:
+        return raw is not None and base64.b64encode(base64.b64decode(raw, validate=True)).decode() == raw
+    except (binascii.Error, ValueError):
+        return False
+
+
 def check(key: Ed25519PublicKey, data: bytes, signature_b64: str) -> bool:
     """Whether ``signature_b64`` is ``key``'s signature of ``data``."""
     try:

@@ -7,14 +7,14 @@
   recorded file by file, ``name/relative/path``);
 - ``files``: every file in the bundle folder, walked recursively, with its relative path, size and SHA-256 --
   everything except the top-level ``manifest.json`` and ``manifest.sig`` themselves, shard results and
-  completion markers included (a tampered ``.done`` marker could make a resumed run skip work); a symbolic
-  link is recorded by its target, never followed;
+  completion markers included (a tampered ``.done`` marker could make a resumed run skip work). Sealing
+  refuses a bundle that holds a symbolic link, FIFO, device or socket (one line naming it, exit 2): the
+  manifest records content, never a link or its target path, so a sealed bundle is a closed world;
 - ``settings``, ``sovaudit_version``, ``created_at`` and the signer's public key.
 
 ``manifest.sig`` is the base64 Ed25519 signature of the exact bytes of ``manifest.json``.
-:func:`verify_bundle` checks the signature (against ``--key`` when given, else against the key the manifest
-names, which proves integrity but not who signed), rehashes every file and names each one that was
-changed, removed or added, and rehashes the inputs still found at their recorded paths.
+Verification (who signed, whether that key is trusted, every file, inputs only on request) is in
+:mod:`sovaudit.bundle.verify`; its names are re-exported here.
 """
 
 from __future__ import annotations
@@ -22,26 +22,28 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import __version__
 from ..errors import SovauditError
 from ..results import write_files_atomic
+from ..safeio import hash_regular, kind_of
 from . import keys as _keys
-from .hashing import HashCache, sha256_path
+from .hashing import HashCache
+from .verify import HOME_PREFIX, MANIFEST, SIGNATURE, VerifyReport, read_manifest, verify_bundle
 
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
+__all__ = ["MANIFEST", "SIGNATURE", "VerifyReport", "bundle_files", "read_manifest", "verify_bundle"]
+
 FORMAT = "sovaudit-bundle/1"
 EXCLUDED = frozenset({MANIFEST, SIGNATURE})  # top level only
 
 InputSpec = tuple[str | Path, str]  # (path, kind)
-HOME_PREFIX = "$SOVAUDIT_HOME/"
+MAX_BUNDLE_FILE = 1 << 40  # 1 TiB: a bound on any one file's read, far above any real bundle file
 
 
 def portable_path(path: Path) -> str:
@@ -67,25 +69,38 @@ def _entry(path: Path, digest: str) -> dict[str, Any]:
     return {"sha256": digest, "size": path.stat().st_size}
 
 
+def _refuse(path: Path, what: str) -> SovauditError:
+    return SovauditError(
+        f"cannot seal: {path} is a {what}; a bundle holds only regular files (its manifest records "
+        "content, never a link)",
+        "replace it by a copy of the file it stands for (cp --dereference), or remove it",
+    )
+
+
 def bundle_files(bundle_dir: Path, hash_files: bool = True) -> dict[str, dict[str, Any]]:
-    """``relative path -> {sha256, size}`` (or ``{link}``) for every file under ``bundle_dir``."""
+    """``relative path -> {sha256, size}`` for every file under ``bundle_dir``; a symbolic link (to a file
+    or a folder), FIFO, device or socket is refused with :class:`SovauditError` (nothing is followed)."""
     out: dict[str, dict[str, Any]] = {}
     for root, dirs, files in os.walk(bundle_dir, followlinks=False):
         base = Path(root)
-        for name in dirs:
-            if (base / name).is_symlink():
-                out[(base / name).relative_to(bundle_dir).as_posix()] = {"link": os.readlink(base / name)}
-        for name in files:
+        for name in [*dirs, *files]:
             p = base / name
             rel = p.relative_to(bundle_dir).as_posix()
-            if rel in EXCLUDED:
+            mode = os.lstat(p).st_mode
+            if stat.S_ISDIR(mode) or rel in EXCLUDED:
                 continue
-            if p.is_symlink():
-                out[rel] = {"link": os.readlink(p)}
-            elif hash_files:
-                out[rel] = _entry(p, sha256_path(p))
+            if not stat.S_ISREG(mode):
+                raise _refuse(p, kind_of(mode))
+            if hash_files:
+                try:
+                    digest, size = hash_regular(p, MAX_BUNDLE_FILE)
+                except OSError as exc:
+                    raise SovauditError(
+                        f"cannot seal: {p} cannot be read ({exc.strerror or exc})", "make it readable"
+                    ) from exc
+                out[rel] = {"sha256": digest, "size": size}
             else:
-                out[rel] = {"size": p.stat().st_size}
+                out[rel] = {"size": p.lstat().st_size}
     return dict(sorted(out.items()))
 
 
@@ -171,168 +186,3 @@ def write_manifest(
             f"cannot write {path}: {exc.strerror or exc}", "pass a writable bundle folder"
         ) from exc
     return path
-
-
-@dataclass
-class VerifyReport:
-    """What :func:`verify_bundle` found; ``ok`` when the signature holds and nothing differs."""
-
-    bundle: Path
-    signature: str = "missing"  # valid | invalid | missing | wrong-key
-    signer: str = ""  # fingerprint of the key the manifest names
-    expected_signer: str = ""  # fingerprint of --key, when given
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    inputs_changed: list[str] = field(default_factory=list)
-    inputs_missing: list[str] = field(default_factory=list)
-    files_checked: int = 0
-    bytes_checked: int = 0
-
-    @property
-    def ok(self) -> bool:
-        """Signature valid and every file and present input as recorded."""
-        return self.signature == "valid" and not (
-            self.changed or self.removed or self.added or self.inputs_changed
-        )
-
-    def lines(self) -> list[str]:
-        """Human-readable findings, one per line (problems first)."""
-        out = []
-        if self.signature == "missing":
-            out.append(f"removed: {SIGNATURE} (the bundle is not signed)")
-        elif self.signature == "invalid":
-            out.append(f"changed: {MANIFEST} (its signature in {SIGNATURE} does not match)")
-        elif self.signature == "wrong-key":
-            out.append(
-                f"changed: {MANIFEST} (signed by key {self.signer}, "
-                f"not by the given key {self.expected_signer})"
-            )
-        out += [f"changed: {p}" for p in self.changed]
-        out += [f"removed: {p}" for p in self.removed]
-        out += [f"added: {p}" for p in self.added]
-        out += [f"changed input: {p}" for p in self.inputs_changed]
-        out += [f"input not on this machine (not checked): {p}" for p in self.inputs_missing]
-        if self.signature == "valid":
-            who = (
-                "the given key"
-                if self.expected_signer
-                else "the key the manifest names (pass --key to check who)"
-            )
-            out.append(f"signature: valid, key {self.signer} ({who})")
-        out.append(f"checked {self.files_checked} files, {self.bytes_checked / 1e6:.1f} MB")
-        return out
-
-
-def read_manifest(bundle: Path) -> tuple[bytes, dict[str, Any] | None]:
-    """The manifest's raw bytes and its parsed content (``None`` if it is not a manifest)."""
-    path = bundle / MANIFEST
-    if not bundle.is_dir():
-        raise SovauditError(f"bundle {bundle} is not a folder", "pass the folder holding manifest.json")
-    if not path.is_file():
-        raise SovauditError(f"no {MANIFEST} in {bundle}", "pass a bundle written by a sovaudit run")
-    data = path.read_bytes()
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return data, None
-    return data, parsed if isinstance(parsed, dict) and isinstance(parsed.get("files"), dict) else None
-
-
-def _check_signature(
-    report: VerifyReport,
-    bundle: Path,
-    data: bytes,
-    manifest: dict[str, Any] | None,
-    key: Ed25519PublicKey | None,
-) -> None:
-    signer: Ed25519PublicKey | None = None
-    try:
-        signer = _keys.public_from_b64(str((manifest or {}).get("signer", {}).get("public_key", "")))
-        report.signer = _keys.fingerprint(signer)
-    except (ValueError, AttributeError):
-        signer = None
-    if key is not None:
-        report.expected_signer = _keys.fingerprint(key)
-    sig_path = bundle / SIGNATURE
-    if not sig_path.is_file():
-        report.signature = "missing"
-        return
-    sig = sig_path.read_text(encoding="ascii", errors="replace")
-    check_with = key or signer
-    if check_with is not None and _keys.check(check_with, data, sig):
-        report.signature = "valid"
-    elif key is not None and signer is not None and _keys.check(signer, data, sig):
-        report.signature = "wrong-key"
-    else:
-        report.signature = "invalid"
-
-
-def verify_bundle(
-    bundle_dir: str | Path,
-    key: Ed25519PublicKey | str | Path | None = None,
-    check_inputs: bool = True,
-    use_cache: bool = True,
-) -> VerifyReport:
-    """Check the signature, every bundle file and the inputs found at their recorded paths.
-
-    Raises :class:`SovauditError` only for usage errors (not a folder, no manifest, unreadable key).
-    """
-    bundle = Path(bundle_dir)
-    pub = _keys.load_public_key(key) if isinstance(key, str | Path) else key
-    data, manifest = read_manifest(bundle)
-    report = VerifyReport(bundle)
-    _check_signature(report, bundle, data, manifest, pub)
-    if manifest is None:
-        report.changed.append(f"{MANIFEST} (not a sovaudit manifest)")
-        return report
-    recorded: dict[str, Any] = manifest["files"]
-    actual = bundle_files(bundle, hash_files=False)
-    report.removed = sorted(set(recorded) - set(actual))
-    report.added = sorted(set(actual) - set(recorded))
-    for rel in sorted(set(recorded) & set(actual)):
-        want, have = recorded[rel], actual[rel]
-        if not isinstance(want, dict):
-            report.changed.append(rel)
-            continue
-        if "link" in want or "link" in have:
-            if want.get("link") != have.get("link"):
-                report.changed.append(rel)
-            continue
-        report.files_checked += 1
-        report.bytes_checked += int(have["size"])
-        if want.get("size") != have["size"]:
-            report.changed.append(rel)
-            continue
-        try:
-            same = want.get("sha256") == sha256_path(bundle / rel)
-        except OSError as exc:
-            report.changed.append(f"{rel} (cannot be read: {exc.strerror or exc})")
-            continue
-        if not same:
-            report.changed.append(rel)
-    if check_inputs:
-        _check_inputs(report, manifest.get("inputs") or [], use_cache)
-    return report
-
-
-def _check_inputs(report: VerifyReport, inputs: list[Any], use_cache: bool) -> None:
-    cache = HashCache(enabled=use_cache)
-    for rec in inputs:
-        if not isinstance(rec, dict):
-            continue
-        label = f"{rec.get('name', '?')} ({rec.get('kind', '?')}) at {rec.get('path', '?')}"
-        path = local_path(str(rec.get("path", "")))
-        if not rec.get("path") or not path.is_file():
-            report.inputs_missing.append(label)
-            continue
-        report.files_checked += 1
-        report.bytes_checked += path.stat().st_size
-        try:
-            same = cache.sha256(path) == rec.get("sha256")
-        except OSError as exc:
-            report.inputs_missing.append(f"{label} (cannot be read: {exc.strerror or exc})")
-            continue
-        if not same:
-            report.inputs_changed.append(label)
-    cache.save()

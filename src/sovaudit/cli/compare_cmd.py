@@ -23,6 +23,9 @@ def compare(
     from ..bundle import compare_bundles, write_compare
 
     boards = compare_bundles(bundles)
+    signers = {e.bundle: e.signer for b in boards for e in b.entries}
+    for name, signer in signers.items():
+        typer.echo(safe_text(f"{name}: {signer}"))
     for b in boards:
         for why in b.why_separate:
             typer.echo(safe_text(f"{b.audit}: kept apart: {why}"))

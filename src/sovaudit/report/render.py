@@ -185,8 +185,9 @@ def _render_section(module: ModuleType, docs: list[ResultsDocument], env: jinja2
         return warning + Markup(generic.render(docs, env))
 
 
-def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
-    """Render results documents into one self-contained HTML page (a string)."""
+def render_report(docs: list[ResultsDocument], title: str = TITLE, signers: Sequence[str] = ()) -> str:
+    """Render results documents into one self-contained HTML page (a string); ``signers``: per document,
+    who signed the bundle holding it and whether that key is trusted (``bundle.trust.signer_words``)."""
     if not docs:
         raise SovauditError("no results documents to report on", "pass at least one results.json")
     env = make_env()
@@ -199,7 +200,12 @@ def render_report(docs: list[ResultsDocument], title: str = TITLE) -> str:
         )
     script = _static("report.js")
     doc_list = [
-        {"audit": d.audit, "signature": d.signature, "anchor": doc_anchor(i)}
+        {
+            "audit": d.audit,
+            "signature": d.signature,
+            "anchor": doc_anchor(i),
+            "signer": signers[i - 1] if i <= len(signers) else "",
+        }
         for i, d in enumerate(docs, start=1)
     ]
     page = env.get_template("page.html.j2").render(
@@ -234,6 +240,22 @@ def load_documents(paths: Iterable[str | Path]) -> list[ResultsDocument]:
     return docs
 
 
+def document_signers(paths: Iterable[str | Path]) -> list[str]:
+    """Per document :func:`load_documents` loads (same order, same duplicates dropped): the signer of the
+    bundle holding it and whether this user trusts that key (the keyring; never the bundle's own key)."""
+    from ..bundle.trust import signer_words, trusted_keys
+
+    keys = trusted_keys()
+    out, seen = [], set()
+    for path in paths:
+        p = Path(path)
+        resolved = (p / "results.json" if p.is_dir() else p).resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            out.append(signer_words(p, keys))
+    return out
+
+
 def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
     """Load results documents, render the report and write it atomically to ``out``; return its path."""
     from ..outdir import check_file_target
@@ -244,7 +266,8 @@ def write_report(paths: Iterable[str | Path], out: str | Path) -> Path:
     if out.is_dir() and not out.is_symlink():
         raise SovauditError(f"--out {out} is a folder", "pass a file path such as report.html")
     check_file_target(out)  # a device, FIFO, socket or symlink is refused before any work
-    html = render_report(load_documents(paths))
+    paths = list(paths)
+    html = render_report(load_documents(paths), signers=document_signers(paths))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_files_atomic({out: html})
