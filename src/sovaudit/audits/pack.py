@@ -6,6 +6,12 @@ same metric function), ``n_items`` and ``n_empty`` (short answers the model left
 reported, never dropped). The summary gives each language's score and its gap to the pack's first
 language. How each item type is scored: :mod:`sovaudit.packs.scoring`.
 
+An item whose prompt (with its longest choice, or with ``max_tokens`` for a short answer) does not fit the
+model's context window is never scored: a backend would cut the prompt from the left and the model would
+never see the question. It is logged per item as ``status: too_long`` (with its token count and the
+window), left out of every score and count of ``n_items``, and counted in ``summary["too_long"]`` and the
+notes. A backend that cannot count tokens (a remote server) is not checked, and the notes say so.
+
 The pack is read and checked in :meth:`PackAudit.plan`, before any model is loaded: an invalid pack stops
 the run with the first problem and the count (``sovaudit pack validate`` lists them all).
 """
@@ -18,7 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..models.base import GenerateRequest
+from ..models.base import CountsTokens, GenerateRequest
 from ..packs.format import PackItem, PackTemplates
 from ..packs.load import load_pack
 from ..packs.scoring import choices, clean_response, prompt, short_answer_correct
@@ -40,24 +46,58 @@ class PackSpec(ModelAuditSpec):
     seed: int = Field(default=0, ge=0)  # numpy refuses a negative seed: refuse it before any work
 
 
+def too_long_items(
+    items: Sequence[PackItem], tpl: PackTemplates, model: Any, max_tokens: int
+) -> dict[str, dict[str, Any]] | None:
+    """``id -> {status, tokens, context}`` of the items that do not fit the model's context window;
+    ``None`` when the backend cannot count tokens or states no window (nothing could be checked)."""
+    window = model.info.context_length
+    if not window or not isinstance(model, CountsTokens):
+        return None
+    out: dict[str, dict[str, Any]] = {}
+    for it in items:
+        text = prompt(it, tpl)
+        if it.type == "short":
+            n = model.count_tokens(text)
+            need = None if n is None else n + max_tokens
+        else:
+            counts = [model.count_tokens(text + c) for c in choices(it, tpl)]
+            need = None if any(c is None for c in counts) else max(c for c in counts if c is not None)
+        if need is None:
+            return None
+        if need > window:
+            out[it.id] = {"status": "too_long", "tokens": need, "context": window, "correct": None}
+    return out
+
+
 def score_items(
     items: Sequence[PackItem], tpl: PackTemplates, model: Any, max_tokens: int
 ) -> list[dict[str, Any]]:
     """Score items of one language: one loglikelihood call for every mc/agree item (each item's choices share
-    its prompt, so the engine scores them in one pass), one batched generate call for short answers."""
+    its prompt, so the engine scores them in one pass), one batched generate call for short answers. Items
+    longer than the context window are not scored (:func:`too_long_items`)."""
     logs: list[dict[str, Any]] = []
-    ranked = [it for it in items if it.type != "short"]
+    skipped = too_long_items(items, tpl, model, max_tokens)
+    by_id: dict[str, dict[str, Any]] = dict(skipped or {})
+    unchecked = {"status": "length_unchecked"} if skipped is None else {}
+    scored = [it for it in items if it.id not in by_id]
+    ranked = [it for it in scored if it.type != "short"]
     requests = [(prompt(it, tpl), c) for it in ranked for c in choices(it, tpl)]
     results = model.loglikelihood(requests) if requests else []
     k = 0
-    by_id: dict[str, dict[str, Any]] = {}
     for it in ranked:
         n = len(choices(it, tpl))
         lps = [float(r.logprob) for r in results[k : k + n]]
         k += n
         pick = int(np.argmax(lps))
-        by_id[it.id] = {"answer": pick, "logprobs": lps, "correct": int(pick == it.correct), "empty": 0}
-    short = [it for it in items if it.type == "short"]
+        by_id[it.id] = {
+            "answer": pick,
+            "logprobs": lps,
+            "correct": int(pick == it.correct),
+            "empty": 0,
+            **unchecked,
+        }
+    short = [it for it in scored if it.type == "short"]
     gens = (
         model.generate(
             [GenerateRequest(prompt(it, tpl), until=("\n\n",), max_tokens=max_tokens) for it in short]
@@ -68,7 +108,7 @@ def score_items(
     for it, raw in zip(short, gens, strict=True):
         resp = clean_response(raw or "")
         ok = bool(resp) and short_answer_correct(resp, it.accepted, it.normalise)
-        by_id[it.id] = {"answer": resp, "correct": int(ok), "empty": int(not resp)}
+        by_id[it.id] = {"answer": resp, "correct": int(ok), "empty": int(not resp), **unchecked}
     for it in items:
         logs.append(
             {"id": it.id, "language": it.language, "topic": it.topic, "type": it.type, **by_id[it.id]}
@@ -80,6 +120,8 @@ def group_rows(logs: Sequence[dict[str, Any]], n_boot: int, seed: int) -> list[d
     """Rows per language x topic and per language (``topic == "all"``), from per-item correctness."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for e in logs:
+        if e.get("status") == "too_long":
+            continue  # never scored: left out of every score and count
         groups.setdefault((e["language"], e["topic"]), []).append(e)
         groups.setdefault((e["language"], "all"), []).append(e)
     rows = []
@@ -176,6 +218,19 @@ class PackAudit(Audit[PackSpec]):
                 "its "
                 "items are not authoritative and its scores say little about a model."
             )
+        too_long = [e for e in logs if e.get("status") == "too_long"]
+        if too_long:
+            window = too_long[0]["context"]
+            notes.append(
+                f"{len(too_long)} items are longer than the model's context window ({window} tokens) and "
+                "were not scored (a backend would have cut the question off); they are left out of every "
+                "score and listed in the per-item log as too_long."
+            )
+        if any(e.get("status") == "length_unchecked" for e in logs):
+            notes.append(
+                "The model's backend cannot count tokens here, so item lengths were not checked against "
+                "its context window."
+            )
         empty = sum(e.get("empty", 0) for e in logs)
         if empty:
             notes.append(f"{empty} short answers were empty generations; they are counted as wrong.")
@@ -202,6 +257,7 @@ class PackAudit(Audit[PackSpec]):
                 "scores": overall,
                 "reference_language": first,
                 "gap_to_reference": gaps,
+                "too_long": sum(e.get("status") == "too_long" for e in logs),
             },
             items=logs,
             notes=notes,

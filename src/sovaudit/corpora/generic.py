@@ -104,6 +104,10 @@ def read_jsonl(path: Path) -> ParallelCorpus:
                 f"{path}: line {line_no} is not valid JSON ({exc.msg})",
                 "write one JSON object per line",
             ) from exc
+        except RecursionError:
+            raise SovauditError(
+                f"{path}: line {line_no}: JSON nested too deep", "write one flat JSON object per line"
+            ) from None
         if not isinstance(obj, dict) or "id" not in obj:
             raise SovauditError(
                 f"{path}: line {line_no} is not an object with an 'id'", 'write {"id": ..., "<lang>": text}'

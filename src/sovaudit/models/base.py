@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,16 @@ class ModelInfo:
         if self.first_token_scored is False:
             return "every token after the first: the server gives the first prompt token no logprob"
         return "every token after bos_text (the first token is scored only where the server echoes it)"
+
+
+@runtime_checkable
+class CountsTokens(Protocol):
+    """A backend that can say how many tokens a text takes (its own tokenizer, specials included); ``None``
+    where it cannot (a remote server). Audits use it to refuse items longer than the context window."""
+
+    def count_tokens(self, text: str) -> int | None:
+        """Tokens of ``text`` as the model would read it as a prompt, or ``None``."""
+        ...
 
 
 class LanguageModel(Protocol):

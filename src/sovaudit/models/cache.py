@@ -203,6 +203,12 @@ class CachedModel:
     def __repr__(self) -> str:
         return f"CachedModel({self.inner!r})"
 
+    def count_tokens(self, text: str) -> int | None:
+        """The wrapped model's token count (``None`` if it cannot count)."""
+        from .base import CountsTokens
+
+        return self.inner.count_tokens(text) if isinstance(self.inner, CountsTokens) else None
+
     def _run(
         self,
         kind: str,

@@ -241,6 +241,10 @@ class HFModel:
         kwargs = {} if specials is None else {"add_special_tokens": specials}
         return list(self.tokenizer.encode(text, **kwargs))
 
+    def count_tokens(self, text: str) -> int | None:
+        """Tokens of ``text`` as a prompt (:class:`~sovaudit.models.base.CountsTokens`)."""
+        return len(self.encode(text))
+
     def encode_pair(self, context: str, continuation: str) -> tuple[list[int], list[int]]:
         """Context and continuation token ids, lm-eval's way (see the module docstring)."""
         if context == "":

@@ -188,6 +188,10 @@ class LlamaCppModel:
         bos = self.add_bos if add_bos is None else add_bos
         return [self.bos, *ids] if bos and self.bos >= 0 else ids
 
+    def count_tokens(self, text: str) -> int | None:
+        """Tokens of ``text`` as a prompt (:class:`~sovaudit.models.base.CountsTokens`)."""
+        return len(self.tokenize(text))
+
     def token_logprobs(self, tokens: Sequence[int], first: int) -> tuple[list[float], list[bool]]:
         """log p(tokens[j] | tokens[:j]) for j in ``first .. len-1``, and whether each is the argmax.
 

@@ -35,6 +35,25 @@ from .format import (
 )
 
 PACK_FILE = "pack.yaml"
+TAG_RULE = "pack.yaml holds data only; remove the tag (tags such as !!python/... are never run)"
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+def _tag(exc: Exception) -> str:
+    """The tag a YAML ConstructorError names, written as in the file (``!!python/object:...``)."""
+    problem = str(getattr(exc, "problem", "") or "")
+    tag = problem.split("tag '", 1)[-1].rstrip("'") if "tag '" in problem else "?"
+    return "!!" + tag[len(YAML_TAG_PREFIX) :] if tag.startswith(YAML_TAG_PREFIX) else tag
+
+
+def _inside(root: Path, name: str) -> Path | None:
+    """``root/name`` with every link resolved, if it stays inside ``root`` (resolved); else ``None``."""
+    try:
+        real = (root / name).resolve()
+        real.relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return real
 
 
 @dataclass(frozen=True)
@@ -77,11 +96,22 @@ def _meta(folder: Path, problems: list[Problem]) -> PackMeta | None:
             Problem(PACK_FILE, f"there is no {PACK_FILE} in {folder}; create one with `sovaudit pack new`")
         )
         return None
+    if _inside(folder, PACK_FILE) is None:
+        problems.append(Problem(PACK_FILE, "is a link that leads out of the pack folder; copy the file in"))
+        return None
     text = _read_text(path, problems)
     if text is None:
         return None
     try:
         data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:  # a tag such as !!python/object: code, not data
+        mark = exc.problem_mark
+        line = f" near line {mark.line + 1}" if mark is not None else ""
+        problems.append(Problem(PACK_FILE, f"uses the YAML tag '{_tag(exc)}'{line}: {TAG_RULE}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(PACK_FILE, "cannot be read as YAML: nested too deep"))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" near line {mark.line + 1}" if mark is not None else ""
@@ -148,6 +178,9 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 problems.append(Problem(path.name, f"this line is not valid JSON ({exc.msg})", n))
+                continue
+            except RecursionError:
+                problems.append(Problem(path.name, "JSON nested too deep", n))
                 continue
             if not isinstance(obj, dict):
                 problems.append(Problem(path.name, "each line must be one JSON object {...}", n))
@@ -331,10 +364,17 @@ def check_pack(folder: str | Path) -> tuple[Pack | None, list[Problem]]:
     digest = hashlib.sha256((root / PACK_FILE).read_bytes())
     items: list[PackItem] = []
     for name in meta.items:
-        path = root / name
-        if Path(name).is_absolute() or ".." in Path(name).parts:
-            problems.append(Problem(PACK_FILE, f"item file '{name}' must be inside the pack folder"))
+        real = _inside(root, name)
+        if Path(name).is_absolute() or ".." in Path(name).parts or real is None:
+            problems.append(
+                Problem(
+                    PACK_FILE,
+                    f"item file '{name}' must be inside the pack folder (a link is resolved and must "
+                    "stay inside it too)",
+                )
+            )
             continue
+        path = real
         if not path.is_file():
             problems.append(Problem(PACK_FILE, f"the item file '{name}' listed under 'items' does not exist"))
             continue

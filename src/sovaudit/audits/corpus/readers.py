@@ -220,7 +220,7 @@ def _check_jsonl_field(path: Path, comp: str, field: str) -> None:
             else:
                 return
         rec = json.loads(line.removeprefix(BOM))
-    except (ValueError, OSError, EOFError, zlib.error, TruncatedInput):
+    except (ValueError, RecursionError, OSError, EOFError, zlib.error, TruncatedInput):
         return  # corrupt or truncated: counted and skipped when its shard is read
     if isinstance(rec, dict) and field not in rec:
         raise _no_field(path, field, list(rec))
@@ -296,7 +296,7 @@ def _jsonl_documents(
                 read["replacement_chars"] += text.count("\ufffd") - line.count(b"\xef\xbf\xbd")
             try:
                 rec = loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep
                 read["bad_records"] += 1
                 continue
             if not isinstance(rec, dict) or field not in rec:
