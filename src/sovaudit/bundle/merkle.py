@@ -103,7 +103,9 @@ def root_from_inclusion_proof(
     return r if sn == 0 else None  # step 5: sn must be 0 (the caller compares r with the root)
 
 
-def verify_inclusion(leaf_index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes], root: bytes) -> bool:
+def verify_inclusion(
+    leaf_index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
+) -> bool:
     """Whether ``proof`` shows that the leaf with hash ``leaf`` is at ``leaf_index`` of the tree of
     ``tree_size`` leaves whose root is ``root`` (RFC 9162 2.1.3.2)."""
     got = root_from_inclusion_proof(leaf_index, tree_size, leaf, proof)

@@ -93,6 +93,11 @@ class PackMeta(BaseModel):
     templates: dict[str, PackTemplates] = Field(default_factory=dict)
     max_tokens: int = Field(default=32, ge=1, le=512)
     example: bool = False
+    #: ``secret``: reports and public bundles show scores, intervals and counts per topic and language,
+    #: never the items, prompts or answers (see docs/bundles.md)
+    visibility: Literal["public", "secret"] = "public"
+    #: a unique string written in the pack's files, searched for in corpora (``sovaudit corpus --leaks``)
+    canary: str = ""
 
 
 class PackItem(BaseModel):

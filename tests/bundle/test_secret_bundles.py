@@ -1,0 +1,241 @@
+"""Secret packs end to end: a pack marked ``visibility: secret`` run on a tiny model, sealed (per-item
+commitments under signed RFC 9162 roots), redacted, disclosed and verified; every tampering fails; no secret
+text in any byte of the public copy."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
+
+from sovaudit.bundle.seal import check_disclosure, disclose
+from sovaudit.cli import main
+
+N = 6  # item ids per type; each in two languages
+SECRET_YAML = """name: secret-pack
+version: "1.0"
+authors: [A. Agronomist]
+licence: CC-BY-4.0
+languages: [en, fr]
+domain: agriculture
+description: Items kept secret; only scores are published.
+visibility: secret
+items: [items.csv]
+"""
+
+
+def secret_items() -> tuple[str, list[str]]:
+    """items.csv text, and every string that must never appear in a public file."""
+    rows = ["id,language,topic,type,question,options,correct,accepted,normalise,source,source_url"]
+    secrets_ = []
+    for lang in ("en", "fr"):
+        for i in range(N):
+            q = f"Zorblaq{i}{lang} which grain grows best near Vuldorix{i}?"
+            opts = [f"Korvexa{i}{lang}", f"Plimsatu{i}{lang}", f"Dravolin{i}{lang}"]
+            rows.append(f"m{i},{lang},crops,mc,{q},{' | '.join(opts)},B,,,FAO,https://example.org")
+            s = f"Quinthara{i}{lang} what is straw on soil called?"
+            rows.append(f"s{i},{lang},soil,short,{s},,,Mulchivex{i}{lang},text,FAO,https://example.org")
+            a = f"Brelloquent{i}{lang} burning residues improves soil."
+            rows.append(f"a{i},{lang},soil,agree,{a},,disagree,,,FAO,https://example.org")
+            secrets_ += [q, *opts, s, f"Mulchivex{i}{lang}", a]
+    return "\n".join(rows) + "\n", secrets_
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from tiny_models import make_tiny_model
+
+    mp = pytest.MonkeyPatch()
+    root = tmp_path_factory.mktemp("secret")
+    mp.setenv("SOVAUDIT_HOME", str(root / "home"))
+    mp.setenv("SOVAUDIT_ANSWER_CACHE", str(root / "answers.sqlite"))
+    tiny = make_tiny_model(root / "g3", "gemma3", max_position_embeddings=512)
+    pack = root / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(SECRET_YAML, encoding="utf-8")
+    items, _ = secret_items()
+    (pack / "items.csv").write_text(items, encoding="utf-8")
+    run, pub = root / "run", root / "public"
+    args = ["pack", "run", str(pack), "--model", str(tiny), "--max-tokens", "4", "--bootstrap", "20"]
+    assert main([*args, "--out", str(run)]) == 0
+    assert main(["keys", "new", "--out", str(root / "keys")]) == 0
+    key = root / "keys" / "sovaudit.key"
+    assert main(["bundle", "seal", str(run), "--key", str(key), "--format", "in-toto"]) == 0
+    assert main(["bundle", "redact", str(run), "--out", str(pub)]) == 0
+    yield {"run": run, "public": pub, "pub": root / "keys" / "sovaudit.pub", "root": root}
+    mp.undo()
+
+
+def verify(bundle: Path, pub: Path, *more: str) -> int:
+    return main(["verify", str(bundle), "--key", str(pub), *more])
+
+
+def test_full_and_public_bundles_verify(sealed: dict[str, Path]) -> None:
+    assert verify(sealed["run"], sealed["pub"]) == 0
+    assert verify(sealed["public"], sealed["pub"]) == 0
+    manifest = json.loads((sealed["public"] / "manifest.json").read_text())
+    tree = manifest["sealed"]["trees"]["."]
+    assert tree["visibility"] == "secret" and tree["size"] == 6 * N and tree["audit"] == "pack"
+    assert not (sealed["public"] / "private").exists()
+    doc = json.loads((sealed["public"] / "results.json").read_text())
+    assert all(set(i) == {"id", "commitment"} for i in doc["items"])
+    full = json.loads((sealed["run"] / "results.json").read_text())
+    assert doc["rows"] == full["rows"] and {r["topic"] for r in doc["rows"]} == {"crops", "soil", "all"}
+
+
+def test_no_secret_text_in_any_public_file(sealed: dict[str, Path]) -> None:
+    _, secret_strings = secret_items()
+    full = json.loads((sealed["run"] / "results.json").read_text())
+    answers = [i["answer"] for i in full["items"] if i["type"] == "short" and len(str(i["answer"])) >= 8]
+    salts = json.loads((sealed["run"] / "private" / "salts.json").read_text())["runs"]["."]
+    needles = [s.encode("utf-8") for s in [*secret_strings, *answers, *salts]]
+    blobs = []
+    for p in sorted(sealed["public"].rglob("*")):
+        if p.is_file():
+            data = p.read_bytes()
+            blobs.append((p, data))
+            if p.name == "manifest.intoto.json":
+                blobs.append((p, base64.b64decode(json.loads(data)["payload"])))
+    assert len(blobs) >= 8
+    for p, data in blobs:
+        for needle in needles:
+            assert needle not in data, (p, needle[:30])
+    # the search finds what it looks for where it is: the pack, the salts, the full per-item log
+    pack_bytes = (sealed["root"] / "pack" / "items.csv").read_bytes()
+    assert all(s.encode("utf-8") in pack_bytes for s in secret_strings)
+    assert all(s.encode() in (sealed["run"] / "private" / "salts.json").read_bytes() for s in salts)
+    assert all(a.encode() in (sealed["run"] / "results.json").read_bytes() for a in answers)
+
+
+def test_report_of_public_results_shows_scores_not_items(sealed: dict[str, Path]) -> None:
+    from sovaudit.report import render_report
+    from sovaudit.results import load_results
+
+    html = render_report([load_results(sealed["public"] / "results.json")]).encode("utf-8")
+    _, secret_strings = secret_items()
+    assert not [s for s in secret_strings if s.encode() in html]
+    assert b"crops" in html and b"soil" in html
+
+
+def independent_verify(proof: dict) -> bool:
+    """A few lines, straight from RFC 9162 2.1.3.2 (records hold only ASCII keys and plain floats, for
+    which sorted compact json.dumps is RFC 8785)."""
+    text = json.dumps(proof["record"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    c = hashlib.sha256(bytes.fromhex(proof["salt"]) + text.encode()).digest()
+    fn, sn, r = proof["leaf_index"], proof["tree_size"] - 1, hashlib.sha256(b"\x00" + c).digest()
+    for p in map(bytes.fromhex, proof["audit_path"]):
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            while fn and not fn & 1:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r.hex() == proof["root"] and c.hex() == proof["commitment"]
+
+
+def test_disclose_one_item(sealed: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "proof.json"
+    assert main(["bundle", "disclose", str(sealed["run"]), "--item", "s3:fr", "--out", str(out)]) == 0
+    proof = json.loads(out.read_text())
+    assert set(proof) >= {"audit", "item_id", "record", "salt", "commitment", "leaf_index", "tree_size",
+                          "audit_path", "root"}  # fmt: skip
+    assert proof["item_id"] == "s3:fr" and proof["record"]["id"] == "s3" and proof["audit"] == "pack"
+    assert independent_verify(proof)
+    manifest = json.loads((sealed["public"] / "manifest.json").read_text())
+    assert proof["root"] == manifest["sealed"]["trees"]["."]["root"]
+    assert main(["bundle", "check-proof", str(out), "--bundle", str(sealed["public"])]) == 0
+    for field, value in [("record", {**proof["record"], "correct": 1 - proof["record"]["correct"]}),
+                         ("salt", "00" * 32), ("leaf_index", proof["leaf_index"] + 1),
+                         ("audit_path", proof["audit_path"][:-1]), ("root", "ab" * 32)]:  # fmt: skip
+        bad = {**proof, field: value}
+        assert not independent_verify(bad), field
+        assert check_disclosure(bad, sealed["public"]), field
+    with pytest.raises(Exception, match="public copy"):
+        disclose(sealed["public"], "s3:fr")
+    assert main(["bundle", "disclose", str(sealed["run"]), "--item", "nope", "--out", str(out)]) == 2
+
+
+def _tamper_json(path: Path, edit: object) -> None:
+    data = json.loads(path.read_text())
+    edit(data)  # type: ignore[operator]
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+def _flip(c: str) -> str:
+    return ("0" if c[0] != "0" else "1") + c[1:]
+
+
+TAMPERS = {
+    "commitment in commitments.json": lambda b: _tamper_json(
+        b / "commitments.json", lambda d: d["items"][0].update(commitment=_flip(d["items"][0]["commitment"]))
+    ),
+    "commitment in results.json": lambda b: _tamper_json(
+        b / "results.json", lambda d: d["items"][1].update(commitment=_flip(d["items"][1]["commitment"]))
+    ),
+    "score": lambda b: _tamper_json(b / "results.json", lambda d: d["rows"][0].update(score=0.999)),
+    "root": lambda b: _tamper_json(
+        b / "manifest.json",
+        lambda d: d["sealed"]["trees"]["."].update(root=_flip(d["sealed"]["trees"]["."]["root"])),
+    ),
+    "rows.csv": lambda b: (b / "rows.csv").write_text((b / "rows.csv").read_text().replace("0.", "1.", 1)),
+    "shard": lambda b: _tamper_json(
+        next((b / "shards").glob("*.json")), lambda d: d["result"]["items"].pop()
+    ),
+    "fake salts": lambda b: (b / "private").mkdir() or (b / "private" / "salts.json").write_text("{}"),
+    "added file": lambda b: (b / "extra.txt").write_text("x"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERS))
+def test_tampered_public_copy_fails(sealed: dict[str, Path], tmp_path: Path, case: str) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(sealed["public"], copy)
+    TAMPERS[case](copy)
+    assert verify(copy, sealed["pub"]) == 1
+
+
+def test_tampered_full_bundle_fails(sealed: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(sealed["run"], copy)
+    _tamper_json(copy / "private" / "salts.json", lambda d: d["runs"]["."].__setitem__(0, "11" * 32))
+    assert verify(copy, sealed["pub"]) == 1
+    with pytest.raises(Exception, match="does not match its seal"):
+        disclose(copy, "#0")
+
+
+def test_recompute_still_works_on_the_sealed_full_bundle(sealed: dict[str, Path]) -> None:
+    assert verify(sealed["run"], sealed["pub"], "--recompute", "1", "--seed", "3") == 0
+
+
+def test_in_toto_envelope(sealed: dict[str, Path]) -> None:
+    from sovaudit.bundle import intoto
+    from sovaudit.bundle.keys import load_public_key
+
+    env = json.loads((sealed["public"] / intoto.ENVELOPE).read_text())
+    stmt = intoto.open_envelope(env, load_public_key(sealed["pub"]))
+    assert stmt is not None and stmt["_type"] == "https://in-toto.io/Statement/v1"
+    subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
+    for name, digest in subjects.items():  # every subject is what the public copy holds
+        assert hashlib.sha256((sealed["public"] / name).read_bytes()).hexdigest() == digest, name
+    assert stmt["predicate"]["sealed"]["trees"]["."]["size"] == 6 * N
+    payload = base64.b64decode(env["payload"])
+    sig = base64.b64decode(env["signatures"][0]["sig"])
+    pae = b"DSSEv1 %d %s %d %s" % (
+        len(intoto.PAYLOAD_TYPE),
+        intoto.PAYLOAD_TYPE.encode(),
+        len(payload),
+        payload,
+    )
+    load_public_key(sealed["pub"]).verify(sig, pae)  # raises if the signature is not over the PAE
+    forged = {**env, "payload": base64.b64encode(payload.replace(b'"size"', b'"sizE"')).decode()}
+    assert intoto.open_envelope(forged, load_public_key(sealed["pub"])) is None
