@@ -30,6 +30,7 @@ from . import audit_cmd  # noqa: F401  isort: skip
 from . import pack_cmd  # noqa: F401  isort: skip
 from . import culture_cmd  # noqa: F401  isort: skip
 from . import bias_cmd  # noqa: F401  isort: skip
+from . import bundle_cmd  # noqa: F401  isort: skip
 from . import studio_cmd  # noqa: F401  isort: skip
 
 
