@@ -48,8 +48,20 @@ def corpus(
     near_dup: Annotated[
         bool, typer.Option("--near-dup", help="Estimate near duplicates with MinHash (slower).")
     ] = False,
+    leaks: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--leaks",
+            help="Instead: search the corpus for this pack's canary and 13-gram overlaps (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Which languages a corpus holds, in what share, how clean, against how many people speak them."""
+    if leaks:
+        from .leaks_cmd import search_leaks
+
+        search_leaks(paths, leaks, out, text_field)
+        return
     spec = CorpusSpec(
         paths=tuple(paths),
         out=str(out),

@@ -54,6 +54,13 @@ q3,{l0},example topic,agree,Water boils at 100 degrees Celsius at sea level.,,ag
 """
 
 
+def new_canary() -> str:
+    """A fresh canary string for ``pack.yaml``: finding it in a corpus shows the pack leaked into it."""
+    import uuid
+
+    return f"SOVAUDIT-CANARY-{uuid.uuid4()}"
+
+
 def new_pack(folder: str | Path, name: str, languages: list[str], countries: list[str] | None = None) -> Path:
     """Write a starter pack (``pack.yaml`` + ``items.csv`` with one item of each type) into ``folder``."""
     import yaml
@@ -77,6 +84,8 @@ def new_pack(folder: str | Path, name: str, languages: list[str], countries: lis
         "items": ["items.csv"],
         "max_tokens": 32,
         "templates": templates,
+        "visibility": "public",
+        "canary": new_canary(),
     }
     header = (
         "# A probe pack for sovaudit. Fill in the fields below, then write your questions in items.csv.\n"
@@ -103,6 +112,7 @@ __all__ = [
     "check_pack",
     "installed_packs",
     "load_pack",
+    "new_canary",
     "new_pack",
     "pack_roots",
     "packs_for_country",
