@@ -17,11 +17,13 @@ def endonym(code: str) -> str:
     import langcodes
 
     try:
-        lang = langcodes.Language.get(code.replace("_", "-"))
-        name = str(lang.update_dict({"territory": None, "script": None}).autonym())
+        lang = langcodes.Language.get(code.replace("_", "-")).update_dict({"territory": None, "script": None})
+        name = str(lang.autonym())
+        english = str(lang.display_name("en"))
     except (ValueError, LookupError, AttributeError):
         return ""
-    return "" if not name or name.lower().startswith("unknown") else name
+    # langcodes falls back to the English name where CLDR has no autonym: that is no endonym
+    return "" if not name or name.lower().startswith("unknown") or name == english else name
 
 
 @lru_cache(maxsize=4096)
