@@ -239,3 +239,30 @@ def test_in_toto_envelope(sealed: dict[str, Path]) -> None:
     load_public_key(sealed["pub"]).verify(sig, pae)  # raises if the signature is not over the PAE
     forged = {**env, "payload": base64.b64encode(payload.replace(b'"size"', b'"sizE"')).decode()}
     assert intoto.open_envelope(forged, load_public_key(sealed["pub"])) is None
+
+
+def test_folder_of_runs_public_and_secret(sealed: dict[str, Path], tmp_path: Path) -> None:
+    """A country-style folder: one public run and one secret run, sealed by the same code."""
+    folder = tmp_path / "country"
+    shutil.copytree(sealed["public"].parent / "run", folder / "secret", ignore=shutil.ignore_patterns(
+        "private", "commitments.json", "manifest*"))  # fmt: skip
+    public = folder / "open"
+    public.mkdir()
+    items = [{"id": "s1", "language": "en", "answer": "PUBLICANSWER1", "correct": 1}, {"x": 0.5}]
+    doc = {"audit": "pack", "signature": "s", "summary": {"visibility": "public"}, "items": items}
+    (public / "results.json").write_text(json.dumps(doc))
+    key = sealed["root"] / "keys" / "sovaudit.key"
+    assert main(["bundle", "seal", str(folder), "--key", str(key)]) == 0
+    manifest = json.loads((folder / "manifest.json").read_text())
+    trees = manifest["sealed"]["trees"]
+    assert {k: v["visibility"] for k, v in trees.items()} == {"open": "public", "secret": "secret"}
+    assert trees["open"]["size"] == 2 and trees["secret"]["size"] == 6 * N
+    pub = tmp_path / "pub"
+    assert main(["bundle", "redact", str(folder), "--out", str(pub)]) == 0
+    assert b"PUBLICANSWER1" in (pub / "open" / "results.json").read_bytes()  # public items stay
+    assert b"Mulchivex" not in b"".join(p.read_bytes() for p in pub.rglob("*") if p.is_file())
+    assert verify(folder, sealed["pub"]) == 0 and verify(pub, sealed["pub"]) == 0
+    with pytest.raises(Exception, match="several runs"):
+        disclose(folder, "#0")
+    proof = disclose(folder, "#1", run="open")
+    assert proof["item_id"] == "#1" and independent_verify(proof) and not check_disclosure(proof, pub)
