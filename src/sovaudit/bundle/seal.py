@@ -188,7 +188,9 @@ def redact(bundle_dir: str | Path, out: str | Path, log: Callable[[str], None] |
     for run_rel, entry in (sealed.get("trees") or {}).items():
         if entry.get("visibility") == "secret":
             forms.update(public_forms(bundle, Tree.load(bundle, run_rel)))
-    shutil.copytree(bundle, dest, ignore=lambda d, names: [PRIVATE_DIR] if Path(d) == bundle else [])
+    shutil.copytree(
+        bundle, dest, symlinks=True, ignore=lambda d, names: [PRIVATE_DIR] if Path(d) == bundle else []
+    )
     for rel, text in forms.items():
         (dest / rel).write_text(text, encoding="utf-8")
         if log:

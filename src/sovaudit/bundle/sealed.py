@@ -39,9 +39,12 @@ SHARDS = "shards"
 
 
 def _read_json(path: Path) -> Any:
+    """A JSON file of the bundle: a regular file only (no link followed, no FIFO waited on), bounded."""
+    from ..safeio import MAX_RESULTS_BYTES, read_regular
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(read_regular(path, MAX_RESULTS_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError too
         raise SovauditError(f"cannot read {path} ({exc})", "pass a bundle written by sovaudit") from exc
 
 
@@ -234,7 +237,7 @@ def check_sealed(bundle: Path, sealed: dict[str, Any], changed: list[str], remov
     ``changed`` / ``removed``: what the file comparison reported; a file whose text is its signed public
     form, and the private files a public copy leaves out, are accepted (returned in ``accepted``).
     """
-    from .hashing import sha256_path
+    from ..safeio import hash_regular
 
     problems: list[str] = []
     accepted: list[str] = []
@@ -244,8 +247,13 @@ def check_sealed(bundle: Path, sealed: dict[str, Any], changed: list[str], remov
     for entry in changed:
         rel = entry.split(" (", 1)[0]
         want = forms.get(rel)
-        public = salts is None and isinstance(want, dict) and (bundle / rel).is_file()
-        if public and isinstance(want, dict) and sha256_path(bundle / rel) == want.get("sha256"):
+        if salts is not None or not isinstance(want, dict) or not isinstance(want.get("size"), int):
+            continue
+        try:
+            digest, size = hash_regular(bundle / rel, want["size"])
+        except OSError:
+            continue  # not a regular file, unreadable: stays named as changed
+        if (digest, size) == (want.get("sha256"), want["size"]):
             accepted.append(entry)
     accepted += [e for e in removed if e.split(" (", 1)[0] in private and salts is None]
     for run_rel, entry in sorted((sealed.get("trees") or {}).items()):
@@ -298,6 +306,8 @@ def verify_hook(bundle: Path, manifest: dict[str, Any], report: Any) -> None:
     sealed = manifest.get("sealed")
     if not isinstance(sealed, dict):
         return
+    if getattr(report, "special", None):
+        return  # links or special files: the bundle already fails, and nothing more is read
     try:
         found = check_sealed(bundle, sealed, list(report.changed), list(report.removed))
     except SovauditError as exc:

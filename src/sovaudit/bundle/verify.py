@@ -324,6 +324,9 @@ def verify_bundle(
         return report
     try:
         _compare_files(report, manifest["files"], deadline)
+        from .sealed import verify_hook  # a sealed bundle: item trees, public forms (issue 22, sealed.py)
+
+        verify_hook(bundle, manifest, report)
         if inputs_dir is not None and check_inputs:
             folder = Path(inputs_dir)
             if not folder.is_dir():
