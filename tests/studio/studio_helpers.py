@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -58,7 +59,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(data: Path, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """A real ``sovaudit studio serve`` subprocess on loopback, once it answers."""
     import httpx
 
@@ -66,8 +67,9 @@ def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "sovaudit.cli", "studio", "serve", "--data", str(data), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:

@@ -66,7 +66,7 @@ def test_anonymous_is_sent_to_login_and_post_refused(studio: tuple[Any, Path]) -
         resp = client.get(path, follow_redirects=False)
         assert resp.status_code == 303 and resp.headers["location"] == "/login", path
     assert client.post("/grade", data={"answer_id": "1"}).status_code == 403
-    assert client.get("/nowhere", follow_redirects=False).status_code == 303
+    assert client.get("/nowhere", follow_redirects=False).status_code == 404
 
 
 def test_viewer_cannot_write_and_grader_cannot_see_authorship(studio: tuple[Any, Path]) -> None:

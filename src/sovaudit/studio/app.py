@@ -30,6 +30,7 @@ Handler = Callable[..., Awaitable[Any]]
 PERMISSIONS: dict[str, tuple[str, ...] | None] = {
     "/login": None,
     "/static/studio.css": None,
+    "/favicon.ico": None,
     "/logout": ("admin", "author", "grader", "viewer"),
     "/": ("admin", "author", "grader", "viewer"),
     "/users": ("admin",),
@@ -102,7 +103,10 @@ def create_app(data: str | Path, rate: auth.RateLimit | None = None, secure_cook
 
     async def security(request: Request, call_next: Any) -> Response:
         path = request.url.path
-        roles = PERMISSIONS.get(path, PERMISSIONS.get(_pattern(path), ()))
+        key = path if path in PERMISSIONS else _pattern(path)
+        if key not in PERMISSIONS:
+            return _headers(PlainTextResponse("not found", status_code=404))
+        roles = PERMISSIONS[key]
         user = auth.session_user(store, request.cookies.get(auth.SESSION_COOKIE))
         request.state.user = dict(user) if user else None
         request.state.form = {}
@@ -136,8 +140,6 @@ def _pattern(path: str) -> str:
     parts = path.rstrip("/").split("/")
     if len(parts) == 3 and parts[1] == "jobs":
         return "/answers"
-    if len(parts) == 4 and parts[1] == "items" and parts[3] == "edit":
-        return "/items/new"
     return path
 
 

@@ -47,7 +47,9 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
 
     async def login(request: Any) -> Response:
         if request.method == "GET":
-            token = secrets.token_urlsafe(32)
+            # keep the token of an open login form (another tab, a favicon request) valid
+            token = request.cookies.get(auth.LOGIN_COOKIE) or ""
+            token = token if len(token) >= 32 else secrets.token_urlsafe(32)
             resp = c.page(request, "login.html", login_csrf=token, error="")
             cookie(resp, auth.LOGIN_COOKIE, token, 3600)
             return resp
@@ -194,6 +196,9 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
     async def disagree(request: Any) -> Response:
         return c.page(request, "disagreements.html", rows=grading.disagreements(c.store), json=json)
 
+    async def favicon(request: Any) -> Response:
+        return Response(status_code=204)
+
     async def css(request: Any) -> Response:
         return FileResponse(HERE / "templates" / "studio.css", media_type="text/css")
 
@@ -212,4 +217,5 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         ("/results", results, get),
         ("/disagreements", disagree, get),
         ("/static/studio.css", css, get),
+        ("/favicon.ico", favicon, get),
     ]
