@@ -97,3 +97,25 @@ def test_export_feeds_report(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["report", str(out), "--out", str(html)]) == 0
     text = html.read_text()
     assert "studio" in text and "model-x" in text
+
+
+def test_cli_user_add_and_serve_refusals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    data = str(tmp_path / "data")
+    assert main(["studio", "user", "add", "ann", "--role", "admin", "--data", data]) == 2
+    assert "--password-stdin" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["studio", "user", "add", "ann", "--role", "admin", "--password-stdin", "--data", data]) == 2
+    assert "shorter than 8" in capsys.readouterr().err
+    assert main(["studio", "serve", "--data", data, "--host", "0.0.0.0"]) == 2
+    assert "no admin yet" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough secret\n"))
+    assert main(["studio", "user", "add", "ann", "--role", "boss", "--password-stdin", "--data", data]) == 2
+    assert "unknown role" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough secret\n"))
+    assert main(["studio", "user", "add", "ann", "--role", "admin", "--password-stdin", "--data", data]) == 0
+    assert Store(data).has_admin()
+    assert main(["studio", "export", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2

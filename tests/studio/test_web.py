@@ -125,6 +125,19 @@ def test_login_rate_limit(studio: tuple[Any, Path]) -> None:
     # the right password is refused too while the limit holds
     ok = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
     assert ok.status_code == 429
+    # another user from the same address may still log in (the address allows 20 failures a minute)
+    ok = client.post("/login", data={"username": "author", "password": PASSWORD, "csrf_token": token})
+    assert ok.status_code == 200 and "Welcome, author" in ok.text
+
+
+def test_login_rate_limit_per_address() -> None:
+    from sovaudit.studio.auth import RateLimit
+
+    limit = RateLimit(attempts=5, window=60, per_address=3)
+    for name in ("a", "b", "c"):
+        assert not limit.blocked(name, "10.0.0.1")
+        limit.fail(name, "10.0.0.1")
+    assert limit.blocked("d", "10.0.0.1") and not limit.blocked("d", "10.0.0.2")
 
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'

@@ -38,12 +38,19 @@ def serve(
         str, typer.Option("--host", help="Address to listen on (loopback by default).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)] = 8765,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies",
+            help="Mark cookies Secure (when users reach the studio over https, e.g. a proxy).",
+        ),
+    ] = False,
 ) -> None:
     """Run the studio's web server (no internet needed; refuses a network address until an admin exists)."""
     _need_studio()
     import uvicorn
 
-    from ..studio.app import check_host, create_app, is_loopback
+    from ..studio.app import check_host, create_app
     from ..studio.db import Store
 
     store = Store(data)
@@ -55,7 +62,7 @@ def serve(
         )
     typer.echo(f"studio on http://{host}:{port}/ (data: {data}); Ctrl+C stops it", err=True)
     uvicorn.run(
-        create_app(data, secure_cookies=not is_loopback(host)),
+        create_app(data, secure_cookies=secure_cookies),
         host=host,
         port=port,
         log_level="warning",

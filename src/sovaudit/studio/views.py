@@ -56,7 +56,7 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         form = request.state.form
         name, password = form.get("username", ""), form.get("password", "")
         client = request.client.host if request.client else "?"
-        keys = (f"user:{name}", f"ip:{client}")
+        keys = (name, client)
         if c.limiter.blocked(*keys):
             resp = c.page(
                 request,
