@@ -49,7 +49,12 @@ def test_country_bundle_verifies_and_resumes(tmp_path: Path, monkeypatch, capsys
     for name in ("report.html", "manifest.json", "manifest.sig", "country/results.json"):
         assert (out / name).is_file(), name
     card = json.loads((out / "country" / "results.json").read_text())
-    assert {r["audit"] for r in card["rows"]} == {d for d, _ in DIMENSIONS}
+    assert {r["audit"] for r in card["rows"]} == {d for d, _ in DIMENSIONS} | {"coverage", "index"}
+    # the scorecard leads with speaker coverage (Kikuyu, Luo, Kamba from FLORES-200) and the country index
+    assert [r["dimension"] for r in card["rows"][:2]] == ["Speaker coverage", "Country index"]
+    assert card["summary"]["speaker_coverage"]["competence"][str(model)] >= 0.75
+    assert "Kikuyu (Gikuyu)" in card["summary"]["language_labels"]
+    assert not any("045" in str(r.get("headline", "")) for r in card["rows"])  # names, never UDHR file codes
     measured = [r for r in card["rows"] if r["status"] == "measured"]
     for r in measured:
         for folder in r["folders"]:
