@@ -33,6 +33,9 @@ ROW_COLUMNS = [
     Column("tokenizer", "tokenizer", "text", select=True),
     Column("language", "language", "text", title="code as the corpus names it"),
     Column("language_name", "name", "text"),
+    Column("endonym", "endonym", "text", title="the language's name in itself (CLDR)"),
+    Column("corpus", "corpus", "text", select=True, title="which corpus measured this language"),
+    Column("variety", "variety", "text", title="the individual language the text is in"),
     Column("iso639_3", "ISO 639-3", "text"),
     Column("script", "script", "text", select=True),
     Column("premium", "premium", "ratio", title="tokens for this language / tokens for the reference"),
@@ -129,7 +132,7 @@ def _language_table(
     for r in rows:
         lang = str(r.get("language", ""))
         row = table.setdefault(lang, {"language": lang})
-        for key in ("language_name", "iso639_3", "script"):
+        for key in ("language_name", "endonym", "corpus", "variety", "iso639_3", "script"):
             row.setdefault(key, r.get(key))
         row[f"p:{r.get('tokenizer')}"] = r.get("premium")
     for lang, s in langs.items():
@@ -141,6 +144,9 @@ def _language_table(
     cols = [
         Column("language", "language", "text"),
         Column("language_name", "name", "text"),
+        Column("endonym", "endonym", "text", title="the language's name in itself (CLDR)"),
+        Column("corpus", "corpus", "text", select=True, title="which corpus measured this language"),
+        Column("variety", "variety", "text", title="the individual language the text is in"),
         Column("iso639_3", "ISO 639-3", "text"),
         Column("script", "script", "text", select=True),
         *[Column(f"p:{tok}", tok, "ratio", title=f"premium of {tok}") for tok in toks],
