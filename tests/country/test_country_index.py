@@ -101,3 +101,32 @@ def test_report_leads_with_coverage_and_names_not_codes() -> None:
     assert "Luyia (Luluhia)" in scorecard
     order = [scorecard.index(t) for t in ("Speaker coverage", "Country index", "Language competence")]
     assert order == sorted(order)
+
+
+def test_tax_index_interval_from_per_segment_counts() -> None:
+    rows = [
+        {"tokenizer": "gpt2", "language": "eng", "premium": 1.0},
+        {
+            "tokenizer": "gpt2",
+            "language": "kik_Latn",
+            "premium": 3.3,
+        },  # the joined count: not used for the index
+    ]
+    items = [
+        {"tokenizer": "gpt2", "language": "eng", "segment": f"s{i}", "tokens": 10, "ref_tokens": 10}
+        for i in range(4)
+    ]
+    items += [
+        {"tokenizer": "gpt2", "language": "kik_Latn", "segment": f"s{i}", "tokens": n, "ref_tokens": 10}
+        for i, n in enumerate([20, 30, 40, 30])
+    ]
+    detail = speaker_coverage("KE", rows)
+    doc = ResultsDocument(
+        audit="tokenizers", signature="x", settings={}, provenance=make_provenance(), rows=rows, items=items,
+        summary={"speaker_coverage_detail": detail, "speaker_coverage": detail["speaker_coverage"]},
+    )  # fmt: skip
+    idx = tax_index(doc, n_boot=300)
+    assert idx is not None
+    assert idx["value"] == pytest.approx((POP["en"] + 3 * POP["ki"]) / (POP["en"] + POP["ki"]))
+    lo, hi = idx["ci"]
+    assert lo < idx["value"] < hi

@@ -36,5 +36,10 @@ def test_tokenizers_for_kenya_measure_its_languages_with_names_and_coverage(
     assert 0.75 <= cov < 1.0
     unmeasured = [e["language"] for e in doc["summary"]["speaker_coverage_detail"]["unmeasured"]]
     assert unmeasured[:4] == ["luy", "kln", "guz", "mer"]  # no public text: largest first
+    # per-segment counts for the country index's interval: every shared segment, the reference's beside it
+    kik = [i for i in doc["items"] if i["language"] == "kik_Latn"]
+    assert len(kik) == 1012 and all(i["tokens"] > 0 and i["ref_tokens"] > 0 for i in kik)
+    joined = sum(i["tokens"] for i in kik) / sum(i["ref_tokens"] for i in kik)
+    assert joined == pytest.approx(rows["kik_Latn"]["premium"], rel=0.02)  # differ only at the joins
     printed = capsys.readouterr().out
     assert "Kikuyu (Gikuyu)" in printed and "speaker coverage" in printed

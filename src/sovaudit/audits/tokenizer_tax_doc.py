@@ -109,4 +109,11 @@ def build_document(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], Ta
         rows=rows,
         summary=summary,
         notes=[*corpus.notes, *audit.notes],
+        items=_segment_items(audit) if spec.countries else [],
     )
+
+
+def _segment_items(audit: TokenizerTaxAudit) -> list[dict[str, Any]]:
+    from .tokenizer_tax_segments import segment_items
+
+    return segment_items(audit)

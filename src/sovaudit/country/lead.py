@@ -49,7 +49,9 @@ def _index_text(idx: dict[str, Any]) -> tuple[str, float | None]:
         value = float(comp["value"])
     tax = idx.get("tax")
     if tax and tax.get("value") is not None:
-        parts.append(f"tax {tax['value']:.2f}x English's tokens ({tax['tokenizer']})")
+        ci = tax.get("ci")
+        interval = f" [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else ""
+        parts.append(f"tax {tax['value']:.2f}{interval}x English's tokens ({tax['tokenizer']})")
     cov = (comp or tax or {}).get("speaker_coverage")
     if cov is not None:
         parts.append(f"weighted by speakers over the {100 * cov:.0f}% measured; the rest unmeasured, not 0")
