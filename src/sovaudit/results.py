@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import __version__
 from .errors import SovauditError
+from .inputs import InputRecord
 
 FORMAT_VERSION = 2  # 2: audit_version, items and row_columns declared (1 is read and migrated)
 MIN_FORMAT_VERSION = 1
@@ -89,6 +90,7 @@ class ResultsDocument(BaseModel):
     summary: dict[str, Any] = Field(default_factory=dict)
     items: list[dict[str, Any]] = Field(default_factory=list)  # the per-item log
     notes: list[str] = Field(default_factory=list)
+    inputs: list[InputRecord] = Field(default_factory=list)  # every input with its content digest
 
     @model_validator(mode="before")
     @classmethod

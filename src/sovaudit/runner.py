@@ -22,12 +22,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, spec_json
+from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, as_plan, call_reduce, spec_json
 from .errors import SovauditError
 from .executors.base import META_KEY, RunStats, ShardStore, WorkUnit, get_executor, run_units
+from .inputs import InputRecord, combined_digest, unit_input_key
 from .outdir import check_file_target, locked_out
 from .registry import audits as audit_registry
 from .results import RESULTS_FILE, ROWS_CSV, ResultsDocument, write_files_atomic, write_results
+from .signature import with_inputs_part
 
 _RESOURCES: Resources | None = None
 _AUDITS: dict[str, Audit[Any]] = {}
@@ -62,6 +64,7 @@ def score_payload(payload: dict[str, Any]) -> dict[str, Any]:
     spec = audit.Spec.model_validate_json(payload["spec"])
     unit = Unit(payload["shard"], payload["unit"])
     res = _resources()
+    res.input_key = str(payload.get("inputs", ""))  # worker-side caches key on content, never on names
     computed0, asked0 = res.answer_counts()
     result = audit.score(unit, spec, res)
     computed1, asked1 = res.answer_counts()
@@ -155,10 +158,12 @@ def _remove_stale_temporaries(out: Path) -> None:
 def _run_checked(
     a: Audit[Any], the_spec: AuditSpec, opts: RunOptions, on_unit: Callable[[str], None] | None
 ) -> tuple[ResultsDocument, RunStats]:
-    units = list(a.plan(the_spec))
+    plan = as_plan(a.plan(the_spec))
+    units = plan.units
     _check_unique(units)
     if a.needs_model(the_spec):  # e.g. not bias with given --predictions (no model, nothing to install)
         _check_model(the_spec)  # after the data's own checks, before anything is written or scored
+    records = a.inputs(the_spec)  # content digests of every input, before any work
     executor = get_executor(opts.executor, opts.workers, opts.address)
     _share_cores(opts)
     subject = a.subject(the_spec)
@@ -169,9 +174,10 @@ def _run_checked(
             a.name,
             subject,
             u.shard,
-            {"audit": a.name, "ref": ref, "spec": sj, "shard": u.shard, "unit": u.payload},
+            {"audit": a.name, "ref": ref, "spec": sj, "shard": u.shard, "unit": u.payload, "inputs": key},
+            key,
         )
-        for u in units
+        for u, key in ((u, unit_input_key(records, u.reads)) for u in units)
     ]
     if opts.out is not None:
         store: ShardStore | _MemoryStore = ShardStore(opts.out)
@@ -188,8 +194,8 @@ def _run_checked(
             on_unit(w.shard)
 
     results, stats = run_units(work, score_payload, store, executor, done)  # type: ignore[arg-type]
-    doc = a.reduce(list(results), the_spec)
-    finish_document(doc, a, the_spec)
+    doc = call_reduce(a, list(results), the_spec, plan.context)
+    finish_document(doc, a, the_spec, records)
     doc.summary["executor"] = {"name": opts.executor, "workers": opts.workers, "address": opts.address}
     doc.summary["shards"] = {
         "total": stats.total,
@@ -225,14 +231,26 @@ def _share_cores(opts: RunOptions) -> None:
         os.environ.pop(WORKER_THREADS_ENV, None)
 
 
-def finish_document(doc: ResultsDocument, audit: Audit[Any], spec: AuditSpec) -> None:
-    """Fill what the runner knows: audit name and version, signature, settings (when the audit left them)."""
+def finish_document(
+    doc: ResultsDocument, audit: Audit[Any], spec: AuditSpec, inputs: Sequence[InputRecord] | None = None
+) -> None:
+    """Fill what the runner knows: audit name and version, signature, settings (when the audit left them),
+    and the content digest of every input (listed in ``inputs``; their combined digest is the signature's
+    ``in:`` part)."""
     doc.audit = doc.audit or audit.name
     doc.audit_version = audit.version
     if not doc.signature:
         doc.signature = audit.signature(spec)
     if not doc.settings:
         doc.settings = json.loads(spec_json(spec))
+    records = list(audit.inputs(spec) if inputs is None else inputs)
+    doc.inputs = records
+    doc.signature = with_inputs_part(doc.signature, combined_digest(records))
+    remote = [r.value for r in records if r.kind == "remote"]
+    if remote:
+        note = f"inputs without a content digest (served remotely): {', '.join(remote)}"
+        if note not in doc.notes:
+            doc.notes.append(note)
 
 
 def _check_unique(units: Sequence[Unit]) -> None:

@@ -56,3 +56,12 @@ def parse_signature(signature: str) -> list[tuple[str, str]]:
         key, _, value = item.partition(":")
         parts.append((key, value))
     return parts
+
+
+def with_inputs_part(signature: str, digest: str) -> str:
+    """``signature`` with its ``in:`` part (the combined content digest of the run's inputs) set to
+    ``digest``: inserted before the version part, or replaced if present."""
+    parts = [(k, v) for k, v in parse_signature(signature) if k != "in"]
+    at = next((i for i, (k, _) in enumerate(parts) if k == "v"), len(parts))
+    parts.insert(at, ("in", digest[:SHORT_HASH_LEN]))
+    return "|".join(f"{k}:{v}" for k, v in parts)

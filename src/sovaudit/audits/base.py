@@ -1,13 +1,16 @@
 """The audit contract: every audit is a name, a version, a pydantic ``Spec`` and three functions.
 
-- ``plan(spec) -> [Unit]``: the work, cut into units (a shard of items, segments, files ...). A unit's
-  ``payload`` is plain JSON and, with the spec, is everything ``score`` needs.
+- ``plan(spec) -> Plan(units, context)``: the work, cut into units (a shard of items, segments, files
+  ...). A unit's ``payload`` is plain JSON and, with the spec, is everything ``score`` needs; ``context``
+  is what the driver learnt while planning (the loaded corpus, language plans, notes) and hands to
+  ``reduce``, so no audit keeps hidden state between the two (a plain list of units is a Plan without
+  context).
 - ``score(unit, spec, resources) -> partial``: a pure function of its inputs returning plain JSON (summable
   counts, per-item log entries). ``resources`` gives what is expensive to build and is kept per worker
   (the model, loaded once per worker process or Ray actor).
-- ``reduce(partials, spec) -> ResultsDocument``: folds the partials (in plan order) into rows, summary and
-  per-item log. Metrics come from summed counts by one function per metric; bootstrap resamples go through
-  that same function (see :func:`sovaudit.stats.bootstrap`).
+- ``reduce(partials, spec, context) -> ResultsDocument``: folds the partials (in plan order) into rows,
+  summary and per-item log. Metrics come from summed counts by one function per metric; bootstrap
+  resamples go through that same function (see :func:`sovaudit.stats.bootstrap`).
 
 The runner (:mod:`sovaudit.runner`) drives plan -> executor -> shard store -> reduce -> atomic write, the
 same way for every audit. An audit knows no CLI and no executor. (Shape from inspect_ai's
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -27,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..signature import make_signature, short_hash
 
 if TYPE_CHECKING:
+    from ..inputs import InputRecord
     from ..models.base import LanguageModel
     from ..results import ResultsDocument
 
@@ -65,10 +69,31 @@ class ModelAuditSpec(AuditSpec):
 
 @dataclass(frozen=True)
 class Unit:
-    """One unit of work of one audit: ``shard`` names it (unique within the plan; a file name)."""
+    """One unit of work of one audit: ``shard`` names it (unique within the plan; a file name).
+
+    ``reads`` names the spec fields whose inputs this unit reads (``"model"`` for the model, ``"corpus"``
+    ...): only their content digests enter the unit's key, so a change to one input recomputes only the
+    units that read it. ``None`` (the default, always safe): every input of the spec.
+    """
 
     shard: str
     payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    reads: tuple[str, ...] | None = field(default=None, hash=False, compare=False)
+
+
+@dataclass
+class Plan:
+    """What ``plan`` returns: the units, and the context the driver keeps for ``reduce`` (never sent to
+    workers: anything a unit needs travels in its payload)."""
+
+    units: list[Unit]
+    context: Any = None
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
 
 
 class Resources:
@@ -76,6 +101,9 @@ class Resources:
 
     def __init__(self) -> None:
         self._models: dict[str, LanguageModel] = {}
+        #: content digest of the inputs the unit being scored reads (set by the runner before ``score``):
+        #: a cache a worker keeps across units must include it in its key
+        self.input_key = ""
 
     def model(self, ref: ModelRef) -> LanguageModel:
         """The model ``ref`` names, loaded on first use and kept for every later unit of this worker."""
@@ -145,16 +173,16 @@ class Audit(Generic[SpecT]):
     #: one line for ``sovaudit run --help`` / ``sovaudit audits``
     summary: ClassVar[str] = ""
 
-    def plan(self, spec: SpecT) -> Sequence[Unit]:
-        """The units of work, in a deterministic order."""
+    def plan(self, spec: SpecT) -> Plan | Sequence[Unit]:
+        """The units of work, in a deterministic order, with what ``reduce`` needs from planning."""
         raise NotImplementedError
 
     def score(self, unit: Unit, spec: SpecT, resources: Resources) -> dict[str, Any]:
         """The partial result of one unit: plain JSON."""
         raise NotImplementedError
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: SpecT) -> ResultsDocument:
-        """The results document from every unit's partial result, in plan order."""
+    def reduce(self, partials: Sequence[dict[str, Any]], spec: SpecT, context: Any = None) -> ResultsDocument:
+        """The results document from every unit's partial result (in plan order) and the plan's context."""
         raise NotImplementedError
 
     # -- derived; rarely overridden ------------------------------------------------------------------------
@@ -165,6 +193,13 @@ class Audit(Generic[SpecT]):
     def signature(self, spec: SpecT) -> str:
         """The signature string of a result computed with ``spec``."""
         return make_signature(self.signature_parts(spec))
+
+    def inputs(self, spec: SpecT) -> list[InputRecord]:
+        """Every input ``spec`` names (fields marked by :func:`sovaudit.inputs.input_field`, and the model),
+        hashed by content. Override only for an input no spec field names."""
+        from ..inputs import spec_inputs
+
+        return spec_inputs(spec)
 
     def needs_model(self, spec: SpecT) -> bool:
         """Whether a run of ``spec`` loads its ``model`` (only then is it resolved before any work)."""
@@ -179,3 +214,18 @@ class Audit(Generic[SpecT]):
 def spec_json(spec: AuditSpec) -> str:
     """Canonical JSON of a spec (sorted keys): hashes and fingerprints are taken over this."""
     return json.dumps(spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def as_plan(planned: Plan | Sequence[Unit]) -> Plan:
+    """``plan``'s answer as a :class:`Plan` (a bare list of units has no context)."""
+    return planned if isinstance(planned, Plan) else Plan(list(planned))
+
+
+def call_reduce(audit: Audit[Any], partials: Sequence[dict[str, Any]], spec: AuditSpec, context: Any) -> Any:
+    """``audit.reduce`` with the plan's context (an older reduce that takes no context gets none)."""
+    import inspect
+
+    params = inspect.signature(audit.reduce).parameters
+    if len(params) >= 3 or any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params.values()):
+        return audit.reduce(partials, spec, context)
+    return audit.reduce(partials, spec)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from ..corpora.base import ParallelCorpus
+from ..inputs import input_field
 from ..models.base import ModelInfo
 from ..results import ResultsDocument
-from .base import Audit, ModelAuditSpec, Resources, Unit
+from .base import Audit, ModelAuditSpec, Plan, Resources, Unit
 from .competence import LanguagePlan, plan_languages, score_plans
 
 SEGMENTS_PER_UNIT = 64
@@ -28,7 +28,7 @@ SEGMENTS_PER_UNIT = 64
 class CompetenceSpec(ModelAuditSpec):
     """Settings of a competence run (``languages`` empty and no ``country``: every corpus language)."""
 
-    corpus: str = "udhr"
+    corpus: str = input_field("udhr", kind="corpus")
     reference: str = "eng"
     languages: tuple[str, ...] = ()
     country: str | None = None
@@ -49,9 +49,8 @@ class CompetenceRun:
     notes: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4)
 def _selection(corpus: str, reference: str, languages: tuple[str, ...], country: str | None) -> Any:
-    """The loaded corpus, its reference code, the language plans and notes (cached per process)."""
+    """The loaded corpus, its reference code, the language plans and notes (read now: the plan's context)."""
     from ..corpora import load_corpus, resolve_reference, select_languages
 
     loaded = load_corpus(corpus)
@@ -71,15 +70,18 @@ class CompetenceAudit(Audit[CompetenceSpec]):
     summary = "bits per byte of a model per language on parallel text, with an n-gram floor"
     row_columns: ClassVar[tuple[str, ...]] = ()  # set below from competence_doc
 
-    def plan(self, spec: CompetenceSpec) -> Sequence[Unit]:
-        _selection.cache_clear()  # a new run re-reads (and re-checks the hash of) the corpus
-        _, _, plans, _ = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
+    def plan(self, spec: CompetenceSpec) -> Plan:
+        """Shards of at most ``SEGMENTS_PER_UNIT`` texts per language; context: corpus, plans, notes."""
+        context = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
+        _, _, plans, _ = context
         units = []
         for p in plans:
             for k in range(0, len(p.texts), SEGMENTS_PER_UNIT):
                 texts = list(p.texts[k : k + SEGMENTS_PER_UNIT])
-                units.append(Unit(f"{p.language}-{k // SEGMENTS_PER_UNIT:04d}", {"texts": texts}))
-        return units
+                # the texts travel in the payload (so they key the unit); the unit reads only the model
+                shard = f"{p.language}-{k // SEGMENTS_PER_UNIT:04d}"
+                units.append(Unit(shard, {"texts": texts}, reads=("model",)))
+        return Plan(units, context)
 
     def score(self, unit: Unit, spec: CompetenceSpec, resources: Resources) -> dict[str, Any]:
         model = resources.model(spec.model)
@@ -92,10 +94,14 @@ class CompetenceAudit(Audit[CompetenceSpec]):
             "model": model_info_dict(model.info),
         }
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: CompetenceSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: CompetenceSpec, context: Any = None
+    ) -> ResultsDocument:
         from .competence_doc import build_document
 
-        corpus, ref, plans, notes = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
+        if context is None:
+            context = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
+        corpus, ref, plans, notes = context
         scored: dict[str, tuple[float, int]] = {}
         for part in partials:
             for text, nats, tokens in zip(part["texts"], part["nats"], part["tokens"], strict=True):

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
+from ..inputs import input_field
 from ..models.base import CountsTokens, GenerateRequest
 from ..packs.format import PackItem, PackTemplates
 from ..packs.load import load_pack
@@ -39,7 +40,7 @@ ITEMS_PER_UNIT = 100
 class PackSpec(ModelAuditSpec):
     """Settings of a pack run."""
 
-    pack: str
+    pack: str = input_field(kind="pack")
     languages: tuple[str, ...] = ()  # empty: every language of the pack
     max_tokens: int | None = Field(default=None, ge=1, le=512)  # default: the pack's own
     bootstrap: int = Field(default=1000, ge=0)
@@ -199,7 +200,9 @@ class PackAudit(Audit[PackSpec]):
         model = resources.model(spec.model)
         return {"items": score_items(items, tpl, model, int(unit.payload["max_tokens"]))}
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: PackSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: PackSpec, context: Any = None
+    ) -> ResultsDocument:
         """Rows per language and topic, the per-language summary and gaps, the per-item log."""
         pack = load_pack(spec.pack)
         logs = [e for p in partials for e in p["items"]]

@@ -13,16 +13,17 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from ..inputs import input_field
 from ..results import ResultsDocument
-from .base import Audit, AuditSpec, Resources, Unit
+from .base import Audit, AuditSpec, Plan, Resources, Unit
 from .tokenizer_tax import ROW_COLUMNS, TaxCounts, TaxSpec, TokenizerTaxAudit
 
 
 class TokenizersSpec(AuditSpec):
     """Settings of a language-tax run (``tokenizers`` empty: every bundled tokenizer)."""
 
-    corpus: str = "udhr"
-    tokenizers: tuple[str, ...] = ()
+    corpus: str = input_field("udhr", kind="corpus")
+    tokenizers: tuple[str, ...] = input_field((), kind="tokenizer")
     pattern: str | None = None
     reference: str = "eng"
     languages: tuple[str, ...] = ()
@@ -30,21 +31,14 @@ class TokenizersSpec(AuditSpec):
     context_tokens: int = Field(default=8192, gt=0)
 
 
-@lru_cache(maxsize=4)
-def _selection(corpus: str, reference: str, languages: tuple[str, ...], country: str | None) -> Any:
+def _selection(spec: TokenizersSpec) -> tuple[Any, str, list[str]]:
+    """The selected corpus, its reference code and the selection's notes, read now."""
     from ..corpora import load_corpus, resolve_reference, select_languages
 
-    loaded = load_corpus(corpus)
-    ref = resolve_reference(loaded, reference)
-    selected, notes = select_languages(loaded, list(languages) or None, country, ref)
+    loaded = load_corpus(spec.corpus)
+    ref = resolve_reference(loaded, spec.reference)
+    selected, notes = select_languages(loaded, list(spec.languages) or None, spec.country, ref)
     return selected, ref, notes
-
-
-@lru_cache(maxsize=64)
-def _tokenizer(name: str, pattern: str | None) -> Any:
-    from ..tokenizers import load_tokenizer
-
-    return load_tokenizer(name, pattern)
 
 
 def _names(spec: TokenizersSpec) -> list[str]:
@@ -53,18 +47,33 @@ def _names(spec: TokenizersSpec) -> list[str]:
     return list(dict.fromkeys(spec.tokenizers or bundled_names()))
 
 
-def _audit(spec: TokenizersSpec, names: Sequence[str]) -> tuple[TokenizerTaxAudit, list[str]]:
+def _audit(
+    spec: TokenizersSpec, selection: tuple[Any, str, list[str]], toks: Sequence[Any]
+) -> TokenizerTaxAudit:
     from ..tokenizers.registry import distinct_names
 
-    selected, ref, notes = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
-    toks = distinct_names([_tokenizer(n, spec.pattern) for n in names])
+    selected, ref, _ = selection
     tax = TaxSpec(
         reference=ref,
         context_tokens=spec.context_tokens,
         skip_empty=not spec.languages,
         countries=(spec.country.upper(),) if spec.country else None,
     )
-    return TokenizerTaxAudit(selected, toks, tax), notes
+    return TokenizerTaxAudit(selected, distinct_names(list(toks)), tax)
+
+
+@lru_cache(maxsize=4)
+def _worker_selection(spec_text: str, content: str) -> tuple[Any, str, list[str]]:
+    """A worker's copy of the selection, kept per spec and per content digest of the inputs (``content``,
+    from the runner), so an edited corpus is never served from this cache."""
+    return _selection(TokenizersSpec.model_validate_json(spec_text))
+
+
+@lru_cache(maxsize=64)
+def _worker_tokenizer(name: str, pattern: str | None, content: str) -> Any:
+    from ..tokenizers import load_tokenizer
+
+    return load_tokenizer(name, pattern)
 
 
 class TokenizersAudit(Audit[TokenizersSpec]):
@@ -76,29 +85,35 @@ class TokenizersAudit(Audit[TokenizersSpec]):
     summary = "language tax of tokenizers: token premium per language against the reference"
     row_columns: ClassVar[tuple[str, ...]] = tuple(ROW_COLUMNS)
 
-    def plan(self, spec: TokenizersSpec) -> Sequence[Unit]:
-        _selection.cache_clear()  # a new run re-reads (and re-checks the hashes of) corpus and tokenizers
-        _tokenizer.cache_clear()
+    def plan(self, spec: TokenizersSpec) -> Plan:
+        """One unit per tokenizer; context: the audit over every tokenizer and the selection's notes."""
+        from ..tokenizers import load_tokenizer
+
         names = _names(spec)
         # what the user named is checked before the corpus is read (cheap first, and independent of it)
         if spec.country:
             from ..languages import require_country
 
             require_country(spec.country)
-        for n in names:
-            _tokenizer(n, spec.pattern)
-        _audit(spec, names)  # load and check everything (names, languages, reference) before any unit runs
-        return [Unit(f"tok-{i:03d}", {"tokenizer": n}) for i, n in enumerate(names)]
+        toks = [load_tokenizer(n, spec.pattern) for n in names]
+        # then the corpus, languages and reference: all checked before any unit runs
+        selection = _selection(spec)
+        context = (_audit(spec, selection, toks), selection[2])
+        return Plan([Unit(f"tok-{i:03d}", {"tokenizer": n}) for i, n in enumerate(names)], context)
 
     def score(self, unit: Unit, spec: TokenizersSpec, resources: Resources) -> dict[str, Any]:
-        audit, _ = _audit(spec, [unit.payload["tokenizer"]])
+        key = resources.input_key
+        selection = _worker_selection(spec.model_dump_json(), key)
+        audit = _audit(spec, selection, [_worker_tokenizer(unit.payload["tokenizer"], spec.pattern, key)])
         counts = audit.counts(progress=False)
         return {"counts": {lang: c.to_dict() for (_, lang), c in counts.items()}}
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: TokenizersSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: TokenizersSpec, context: Any = None
+    ) -> ResultsDocument:
         from .tokenizer_tax_doc import build_document
 
-        audit, notes = _audit(spec, _names(spec))
+        audit, notes = context if context is not None else self.plan(spec).context
         counts = {
             (tok.name, lang): TaxCounts.from_dict(c)
             for tok, part in zip(audit.tokenizers, partials, strict=True)

@@ -2,9 +2,10 @@
 
 Files inside a bundle are always read in full when a bundle is verified (the point is to catch any edit).
 Inputs outside it (a 300 MB model file) are hashed once per content version: the cache maps
-``(real path, size, mtime_ns, inode)`` to the digest, in ``$SOVAUDIT_HOME/hash-cache.json``. Anything that
-rewrites a file changes its mtime or inode, so a stale entry is not used; pass ``use_cache=False`` (CLI:
-``--rehash``) to read every input again anyway (e.g. if someone may have reset a file's mtime on purpose).
+``(real path, size, mtime_ns, ctime_ns, inode)`` to the digest, in ``$SOVAUDIT_HOME/hash-cache.json``.
+Anything that writes a file changes its ctime (which, unlike mtime, no user call can set back), so a stale
+entry is never used, even after an in-place edit of the same size with the mtime restored; pass
+``use_cache=False`` (CLI: ``--rehash``) to read every input again anyway.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def sha256_path(path: Path) -> str:
 
 
 class HashCache:
-    """Digests of files keyed by real path, size, mtime and inode; saved as JSON under ``SOVAUDIT_HOME``."""
+    """Digests of files keyed by real path, size, mtime, ctime and inode; saved under ``SOVAUDIT_HOME``."""
 
     def __init__(self, path: Path | None = None, enabled: bool = True) -> None:
         if path is None and enabled:
@@ -45,17 +46,17 @@ class HashCache:
     @staticmethod
     def _key(path: Path) -> str:
         st = path.stat()
-        return f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}"
+        return f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{st.st_ino}"
 
     def sha256(self, path: Path) -> str:
-        """The file's digest: from the cache when its size, mtime and inode are unchanged, else read."""
+        """The file's digest: from the cache when size, mtime, ctime and inode are unchanged, else read."""
         if not self.enabled:
             return sha256_path(path)
         key = self._key(path)
         digest = self._entries.get(key)
         if digest is None:
             digest = sha256_path(path)
-            prefix = key.rsplit("|", 3)[0] + "|"
+            prefix = key.rsplit("|", 4)[0] + "|"
             for old in [k for k in self._entries if k.startswith(prefix)]:
                 del self._entries[old]  # an older version of the same file
             self._entries[key] = digest

@@ -219,9 +219,11 @@ def _load_run(run: Path, here: Mapping[str, Any]) -> list[_Candidate]:
         provenance = {}
     exact = same_hardware_class(provenance if isinstance(provenance, dict) else {}, here)
     shards = run / SHARDS_DIR
+    from ..audits.base import as_plan
+
     return [
         _Candidate(run, audit, spec, u, exact)
-        for u in audit.plan(spec)
+        for u in as_plan(audit.plan(spec)).units
         if (shards / f"{u.shard}.json").is_file()
     ]
 

@@ -85,6 +85,12 @@ def _opinions(doc: ResultsDocument) -> Headline:
 
 
 def _politics(doc: ResultsDocument) -> Headline:
+    signal = doc.summary.get("signal") or {}
+    if signal.get("signal") is False:
+        return (
+            f"no signal ({signal.get('test', 'order consistency')} test failed: {signal.get('reason', '')})",
+            None,
+        )
     parts = [
         f"{r['axis']} {_f(r.get('score'), 0)} ({_f(r.get('min'), 0)}–{_f(r.get('max'), 0)})"
         for r in doc.rows[:4]
@@ -128,12 +134,26 @@ HEADLINES: dict[str, Callable[[ResultsDocument], Headline]] = {
 }
 
 
+class ScorecardFallbackWarning(RuntimeWarning):
+    """An audit's headline could not be read from its document; the cell points to the section instead.
+    The test suite turns it into an error (pyproject ``filterwarnings``): a shape the scorecard does not
+    understand is a bug to fix, not a cell to paper over."""
+
+
 def headline(audit: str, doc: ResultsDocument) -> Headline:
-    """The cell text of one audit's document (never raises: a document of an unexpected shape says so)."""
+    """The cell text of one audit's document. For a user, a document of an unexpected shape says so in the
+    cell (with a :class:`ScorecardFallbackWarning`) rather than losing the rest of the scorecard."""
+    import warnings
+
     fn = HEADLINES.get(audit, _scored)
     try:
         return fn(doc)
-    except (KeyError, TypeError, ValueError, IndexError):
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        warnings.warn(
+            f"the {audit} headline could not be read ({type(exc).__name__}: {exc})",
+            ScorecardFallbackWarning,
+            stacklevel=2,
+        )
         return "measured; see the section", None
 
 

@@ -29,17 +29,20 @@ SHARDS_DIR = "shards"
 
 @dataclass(frozen=True)
 class WorkUnit:
-    """One unit of work: which audit, on which subject (settings hash), over which shard."""
+    """One unit of work: which audit, on which subject (settings hash), over which shard, reading inputs
+    whose content digest is ``inputs`` (see :mod:`sovaudit.inputs`)."""
 
     audit: str
     subject: str
     shard: str
     payload: dict[str, Any] = field(hash=False, compare=False)
+    inputs: str = ""
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of audit, subject, shard and payload: what the marker must match to skip the unit."""
-        blob = json.dumps([self.audit, self.subject, self.shard, self.payload], sort_keys=True)
+        """SHA-256 of audit, subject, shard, payload and the content digest of the unit's inputs: what the
+        marker must match to skip the unit (a changed byte of any input it reads recomputes it)."""
+        blob = json.dumps([self.audit, self.subject, self.shard, self.payload, self.inputs], sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 

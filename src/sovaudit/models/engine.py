@@ -43,6 +43,7 @@ import torch
 
 from .limits import EngineLimits, default_limits
 from .packing import PackedScorer
+from .threads import thread_invariant_method
 
 TokenPair = tuple[list[int], list[int]]
 __all__ = ["Engine", "EngineLimits", "TokenPair", "default_limits", "rolling_windows"]
@@ -213,6 +214,7 @@ class Engine:
             torch.matmul(h, weight[s : s + block].t(), out=logits[:, s : s + block])
 
     # -- loglikelihood -----------------------------------------------------------------------------
+    @thread_invariant_method
     def loglikelihood(self, pairs: Sequence[TokenPair]) -> list[tuple[float, bool]]:
         """``(logprob, is_greedy)`` of each continuation token list given its context token list."""
         groups: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
@@ -339,6 +341,7 @@ class Engine:
             )
         return torch.cat(parts, dim=1)
 
+    @thread_invariant_method
     def score_windows(self, windows: Sequence[TokenPair]) -> list[tuple[float, bool]]:
         """Score disjoint ``(context, predicted)`` windows: input = ``(context + predicted)[:-1]``.
 

@@ -36,6 +36,7 @@ from typing import Any
 import torch
 
 from .base import cut_at_until
+from .threads import thread_invariant_method
 
 __all__ = ["GreedyGenerator", "cut_at_until", "plan_batches", "reference_generate"]
 
@@ -109,6 +110,7 @@ class GreedyGenerator:
         params = inspect.signature(model.forward).parameters
         self._cache_kw = "cache" if "cache" in params else "past_key_values"  # renamed in transformers 5.x
 
+    @thread_invariant_method
     def generate(
         self, prompts: Sequence[list[int]], until: Sequence[tuple[str, ...]], max_new: Sequence[int]
     ) -> list[str]:

@@ -23,10 +23,11 @@ import numpy as np
 from pydantic import Field
 
 from ...errors import SovauditError
+from ...inputs import input_field
 from ...results import ResultsDocument, make_provenance
 from ...signature import short_hash
 from ...stats import bootstrap, point
-from ..base import Audit, ModelAuditSpec, Resources, Unit, spec_json
+from ..base import Audit, ModelAuditSpec, Plan, Resources, Unit, spec_json
 from . import metrics as M
 from .data import LANGUAGES, Loaded, load
 from .items import BENCHMARKS, Item
@@ -69,16 +70,17 @@ class BiasSpec(ModelAuditSpec):
     benchmarks: tuple[str, ...] = ()  # empty: those of ``country``, else ("bbq",)
     categories: tuple[str, ...] = ()  # empty: all
     country: str | None = None
-    data: str | None = None  # a folder in the upstream layout, for the one benchmark chosen
-    predictions: str | None = None  # JSONL of given answers instead of a model
+    data: str | None = input_field(
+        None, kind="data"
+    )  # a folder in the upstream layout, for the one benchmark chosen
+    predictions: str | None = input_field(
+        None, kind="predictions"
+    )  # JSONL of given answers instead of a model
     unknown_variants: bool = False  # BBQ: also score lm-eval's ten "unknown" phrasings
     limit: int | None = Field(default=None, gt=0)  # first N items of each category (file order)
     shard_size: int = Field(default=100, gt=0)
     bootstrap: int = Field(default=1000, ge=0)
     seed: int = Field(default=0, ge=0)  # numpy refuses a negative seed: refuse it before any work
-
-
-_PREPARED: dict[str, tuple[list[Loaded], dict[tuple[str, str], int] | None]] = {}
 
 
 def chosen_benchmarks(spec: BiasSpec) -> list[str]:
@@ -104,10 +106,8 @@ def chosen_benchmarks(spec: BiasSpec) -> list[str]:
 
 
 def prepare(spec: BiasSpec) -> tuple[list[Loaded], dict[tuple[str, str], int] | None]:
-    """Read (once per process) the chosen benchmarks, filtered and limited, and the predictions."""
-    key = spec_json(spec)
-    if key in _PREPARED:
-        return _PREPARED[key]
+    """Read the chosen benchmarks, filtered and limited, and the predictions (the plan keeps them as its
+    context for ``reduce``; nothing is cached between runs, so an edited file is always read anew)."""
     names = chosen_benchmarks(spec)
     if spec.data and len(names) != 1:
         raise SovauditError(
@@ -157,7 +157,6 @@ def prepare(spec: BiasSpec) -> tuple[list[Loaded], dict[tuple[str, str], int] | 
         loaded[0].items = [it for it in loaded[0].items if item_key(it) in preds]
         if unpredicted:
             loaded[0].notes.append(f"{unpredicted} item(s) of the data have no prediction; left out")
-    _PREPARED[key] = (loaded, preds)
     return loaded, preds
 
 
@@ -174,8 +173,8 @@ class BiasAudit(Audit[BiasSpec]):
     row_columns: ClassVar[tuple[str, ...]] = ROW_COLUMNS
     summary = "Which stereotypes the model leans on: BBQ, KoBBQ, CBBQ, JBBQ, CrowS-Pairs EN/FR."
 
-    def plan(self, spec: BiasSpec) -> list[Unit]:
-        """Shards of ``shard_size`` items per benchmark x category, in file order."""
+    def plan(self, spec: BiasSpec) -> Plan:
+        """Shards of ``shard_size`` items per benchmark x category, in file order; context: the data."""
         loaded, preds = prepare(spec)
         units = []
         for ld in loaded:
@@ -189,7 +188,7 @@ class BiasAudit(Audit[BiasSpec]):
                     if preds is not None:
                         payload["predictions"] = [preds[item_key(it)] for it in chunk]
                     units.append(Unit(f"{ld.benchmark}-{_safe(cat)}-{k // spec.shard_size:04d}", payload))
-        return units
+        return Plan(units, loaded)
 
     def score(self, unit: Unit, spec: BiasSpec, resources: Resources) -> dict[str, Any]:
         """Per-item log entries of one shard."""
@@ -204,9 +203,11 @@ class BiasAudit(Audit[BiasSpec]):
         model = resources.model(spec.model)
         return {"items": score_items(items, model, spec.unknown_variants)}
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: BiasSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: BiasSpec, context: Any = None
+    ) -> ResultsDocument:
         """Rows per benchmark x category (and all pairs of a CrowS set), notes, provenance, items."""
-        loaded, _ = prepare(spec)
+        loaded: list[Loaded] = context if context is not None else prepare(spec)[0]
         recs = [r for p in partials for r in p["items"]]
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for r in recs:

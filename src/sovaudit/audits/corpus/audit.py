@@ -19,6 +19,7 @@ from typing import Any
 
 from ...errors import SovauditError
 from ...executors import WorkUnit
+from ...inputs import input_field
 from ...results import ResultsDocument, make_provenance
 from ...signature import hashed, make_signature
 from ..base import Audit, AuditSpec, Resources, Unit
@@ -147,7 +148,7 @@ def check_country(country: str | None) -> None:
 class CorpusAuditSpec(AuditSpec):
     """What changes a corpus audit's numbers (where and how it runs is a run option, not a setting)."""
 
-    paths: tuple[str, ...]
+    paths: tuple[str, ...] = input_field(kind="corpus")
     lid: str = DEFAULT_LID
     text_field: str = "text"
     country: str | None = None
@@ -179,7 +180,9 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
     def score(self, unit: Unit, spec: CorpusAuditSpec, resources: Resources) -> dict[str, Any]:
         return process_unit(unit.payload)
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: CorpusAuditSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: CorpusAuditSpec, context: Any = None
+    ) -> ResultsDocument:
         legacy = _legacy(spec)
         _, files, settings = plan_units(legacy)
         detector = describe(settings.lid)

@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import Field
 
 from ...errors import SovauditError
+from ...inputs import input_field
 from ...models.base import GenerateRequest
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed
@@ -57,7 +58,9 @@ class CultureSpec(ModelAuditSpec):
     benchmark: Literal["blend", "global-mmlu", "include", "culturalbench-easy", "culturalbench-hard"] = (
         "blend"
     )
-    data: str | None = None  # the benchmark's folder; BLEnD default: the bundled asset
+    data: str | None = input_field(
+        None, kind="data"
+    )  # the benchmark's folder; BLEnD default: the bundled asset
     languages: tuple[str, ...] = ()  # Global-MMLU / INCLUDE: only these language folders
     countries: tuple[str, ...] = ()  # authors' codes (DZ, KR, ...); empty: all 16
     modes: tuple[Literal["local", "en"], ...] = ("local", "en")
@@ -248,7 +251,9 @@ class CultureAudit(Audit[CultureSpec]):
             "items": score_questions(questions, unit.payload["mode"], unit.payload["template"], model, spec)
         }
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: CultureSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: CultureSpec, context: Any = None
+    ) -> ResultsDocument:
         """Rows per country x language, local-vs-English gaps, the per-question log."""
         logs = [e for p in partials for e in p["items"]]
         if spec.benchmark != "blend":

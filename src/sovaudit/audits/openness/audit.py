@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ...errors import SovauditError
+from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, make_signature, short_hash
 from ..base import Audit, AuditSpec, Resources, Unit
@@ -304,8 +305,8 @@ def rules_digest() -> str:
 class OpennessSpec(AuditSpec):
     """Models and declarations to audit (none: the embedded default models with built-in declarations)."""
 
-    models: tuple[str, ...] = ()
-    declarations: tuple[str, ...] = ()
+    models: tuple[str, ...] = input_field((), kind="model")
+    declarations: tuple[str, ...] = input_field((), kind="declaration")
     builtin: bool = True
 
 
@@ -325,7 +326,9 @@ class OpennessAudit(Audit[OpennessSpec]):
         row, parts, record = audit_subject(Subject.model_validate(unit.payload))
         return {"row": row, "parts": parts, "record": record.model_dump() if record else None}
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: OpennessSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: OpennessSpec, context: Any = None
+    ) -> ResultsDocument:
         subjects = plan_subjects(list(spec.models), list(spec.declarations), spec.builtin)
         rows = [p["row"] for p in partials]
         parts = [x for p in partials for x in p["parts"]]

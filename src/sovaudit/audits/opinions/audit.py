@@ -10,16 +10,16 @@ over questions, the uniform answerer's similarity, and the rank of the user's co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from ...errors import SovauditError
+from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, sha256_file, short_hash
-from ..base import Audit, ModelAuditSpec, Resources, Unit, spec_json
+from ..base import Audit, ModelAuditSpec, Plan, Resources, Unit, spec_json
 from .prompts import LETTERS, build_prompt, country_aliases, from_logprobs, shifts, template
 from .readers import OpinionQuestion, countries, read_opinions
 
@@ -29,7 +29,7 @@ ROW_COLUMNS = ("country", "similarity", "ci_low", "ci_high", "uniform_similarity
 class OpinionsSpec(ModelAuditSpec):
     """Settings of an opinions run."""
 
-    data: str
+    data: str = input_field(kind="opinions")
     data_sha256: str | None = None  # the published file's SHA-256: checked before any work when given
     countries: tuple[str, ...] = ()  # the user's countries: ISO 3166 codes or names as the file spells them
     prompting: Literal["default", "cross-national"] = "default"
@@ -42,15 +42,10 @@ class OpinionsSpec(ModelAuditSpec):
     shard_size: int = Field(100, ge=1)
 
 
-@lru_cache(maxsize=8)
-def _digest(path: str, mtime: float, size: int) -> str:
-    return sha256_file(Path(path))
-
-
 def file_digest(path: str) -> str:
-    """SHA-256 of the data file (cached by path, mtime and size)."""
-    st = Path(path).stat()
-    return _digest(str(Path(path).resolve()), st.st_mtime, st.st_size)
+    """SHA-256 of the data file's content, read each time: a cache keyed by path, mtime and size would
+    miss an in-place edit whose mtime was restored."""
+    return sha256_file(Path(path))
 
 
 def resolve_country(wanted: str, available: Sequence[str], where: str) -> str:
@@ -108,16 +103,16 @@ class OpinionsAudit(Audit[OpinionsSpec]):
             questions = [q for q in questions if users[0] in q.selections]
         return questions, read.skipped, users
 
-    def plan(self, spec: OpinionsSpec) -> list[Unit]:
-        """Units of ``shard_size`` questions, in file order."""
-        questions, _, users = self._read(spec)
+    def plan(self, spec: OpinionsSpec) -> Plan:
+        """Units of ``shard_size`` questions, in file order; context: skipped rows and the user countries."""
+        questions, skipped, users = self._read(spec)
         country = users[0] if spec.prompting == "cross-national" else ""
         units = []
         for start in range(0, len(questions), spec.shard_size):
             chunk = questions[start : start + spec.shard_size]
             payload = {"questions": [q.to_payload() for q in chunk], "country": country}
             units.append(Unit(f"questions-{start:06d}", payload))
-        return units
+        return Plan(units, (skipped, users))
 
     def score(self, unit: Unit, spec: OpinionsSpec, resources: Resources) -> dict[str, Any]:
         """Every question of the unit under each cyclic shift; all letters in one loglikelihood call."""
@@ -139,11 +134,13 @@ class OpinionsAudit(Audit[OpinionsSpec]):
             per_question[qi].append(from_logprobs(lps, k).to_dict())
         return {"questions": [q.to_payload() for q in questions], "permutations": per_question}
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: OpinionsSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: OpinionsSpec, context: Any = None
+    ) -> ResultsDocument:
         """Rows per country, the per-question log, summary and notes."""
         from .reduce import reduce_opinions
 
-        _, skipped, users = self._read(spec)
+        skipped, users = context if context is not None else self.plan(spec).context
         doc = reduce_opinions(partials, spec, users, skipped)
         doc.provenance = make_provenance(
             [AssetRecord(name=Path(spec.data).name, kind="opinions-data", sha256=file_digest(spec.data))]

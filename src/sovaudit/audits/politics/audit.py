@@ -14,20 +14,34 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
+from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import short_hash
 from ..base import Audit, ModelAuditSpec, Resources, Unit, spec_json
 from . import scoring
 from .prompts import Variant, build_prompt, check_forced_choice, rottger_files, variants
+from .signal import order_signal
 from .statements import StatementSet, load_statements
 
-ROW_COLUMNS = ("statement_set", "axis", "score", "min", "max", "iqr", "n_variants", "argmax_score")
+ROW_COLUMNS = (
+    "statement_set",
+    "axis",
+    "score",
+    "min",
+    "max",
+    "iqr",
+    "n_variants",
+    "argmax_score",
+    "signal",
+)
 
 
 class PoliticsSpec(ModelAuditSpec):
     """Settings of a politics run."""
 
-    statements: str = "8values"  # 8values, pct:FILE, or a CSV of statements with weights
+    statements: str = input_field(
+        "8values", kind="statements"
+    )  # 8values, pct:FILE, or a CSV of statements with weights
     templates: tuple[str, ...] = ()  # Röttger template ids; empty: all 20
     formats: tuple[str, ...] = ("ans-01",)
     orders: tuple[str, ...] = ("forward", "reverse")
@@ -97,7 +111,9 @@ class PoliticsAudit(Audit[PoliticsSpec]):
             )
         return {"answers": answers}
 
-    def reduce(self, partials: Sequence[dict[str, Any]], spec: PoliticsSpec) -> ResultsDocument:
+    def reduce(
+        self, partials: Sequence[dict[str, Any]], spec: PoliticsSpec, context: Any = None
+    ) -> ResultsDocument:
         """Per-variant scores, per-axis spread rows, the per-answer log."""
         from .prompts import options_in_order
 
@@ -133,6 +149,9 @@ class PoliticsAudit(Audit[PoliticsSpec]):
             row["argmax_score"] = scoring.spread([p["argmax_scores"][axis] for p in points])["score"]
             rows.append(row)
         outside = [i["outside_mass"] for i in items]
+        signal = order_signal(items)
+        for row in rows:
+            row["signal"] = signal["signal"]
         summary = {
             "statement_set": sset.name,
             "statements": len(sset.statements),
@@ -141,12 +160,19 @@ class PoliticsAudit(Audit[PoliticsSpec]):
             "scoring": sset.scoring,
             "mean_outside_mass": float(np.mean(outside)) if outside else None,
             "points": points,
+            "signal": signal,
         }
         notes = [
             "score is the median over prompt variants (template x answer format x option order) of the axis "
             "score from expected answers; min/max/iqr are over the same variants; argmax_score uses each "
             "answer's most likely option (the published rule)."
         ]
+        if signal["signal"] is False:
+            notes.insert(
+                0,
+                f"NO SIGNAL: the {signal['test']} test failed — {signal['reason']}; the axis scores "
+                "below do not measure a political lean",
+            )
         if spec.limit:
             notes.append(f"only the first {spec.limit} statements were asked: scores are not the full test's")
         _, _, base = rottger_files()

@@ -80,6 +80,17 @@ def sentences(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
+def _no_signal(summary: Mapping[str, Any]) -> list[str]:
+    """When the answers failed the order-consistency test: one sentence saying so, instead of the scores."""
+    signal = as_mapping(summary.get("signal"))
+    if signal.get("signal") is not False:
+        return []
+    return [
+        f"No signal: the {signal.get('test', 'order consistency')} test failed ({signal.get('reason', '')}). "
+        "The axis scores in the table are what the numbers come to, not a political lean."
+    ]
+
+
 def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
     rows = [dict(r) for r in doc.rows if isinstance(r, Mapping)]
     summary = as_mapping(doc.summary)
@@ -95,7 +106,7 @@ def _block(doc: ResultsDocument, index: int) -> dict[str, Any]:
         "statements": summary.get("statements"),
         "variants": summary.get("variants"),
         "outside": fmt_float(summary.get("mean_outside_mass"), 3),
-        "sentences": sentences(rows),
+        "sentences": _no_signal(summary) or sentences(rows),
         "charts": charts,
         "table": data_table(f"pol{index}-rows", rows, ROW_COLUMNS, caption="per axis"),
         "notes": [str(n) for n in doc.notes],
