@@ -129,3 +129,29 @@ def test_real_flores200_and_shipped_corpus_for_kenya() -> None:
         assert corpus_of[code] == "flores200"
     assert corpus_of["045"] == "udhr"  # Maasai: UDHR only
     assert corpus_of["gax"] == "udhr"  # Borana Oromo: UDHR, beside FLORES's West Central Oromo
+
+
+@pytest.mark.slow
+def test_assets_list_shows_flores200_licence_citation_origin_and_hash() -> None:
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "sovaudit.cli", "assets", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "3000"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if "│ flores200 " in x)
+    for part in (
+        "CC-BY-SA-4.0",
+        "NLLB Team",
+        "Goyal",
+        "AleksandarPetrov/tokenization-fairness",
+        "365c3f85bdb3",
+    ):
+        assert part in line, part
+    assert "618f99fe6e712fc1f803a2285d1f0949bb20a89231d7c72ae4778ea69e93536e" in line

@@ -20,7 +20,8 @@ app.add_typer(assets_app, name="assets")
 
 @assets_app.command("list")
 def list_assets() -> None:
-    """List the catalogue: name, kind, source, license, origin, and whether it is installed."""
+    """List the catalogue: name, kind, source, license, origin (with citation and archive SHA-256), and
+    whether it is installed."""
     store = AssetStore()
     table = Table(title=f"assets (cache: {store.root})")
     for col in ("name", "kind", "source", "license", "installed"):
@@ -35,7 +36,7 @@ def list_assets() -> None:
             f"{src.registry}:{src.package}{'@' if src.registry == 'bundled' else '=='}{src.version}{more}",
             asset.license,
             "yes" if store.is_installed(asset.name) else "no",
-            asset.origin,
+            asset.origin + (f" Cite: {asset.citation}" if asset.citation else "") + f" SHA-256 {src.sha256}",
         )
     Console().print(table)
 
