@@ -45,6 +45,8 @@ def test_each_language_comes_from_one_corpus_and_english_from_both(tmp_path: Pat
     assert c.segments("eng", flores_ids) == ["One.", "Two.", "Three."]
     assert c.coverage("kik_Latn") == 1.0  # against its own corpus, not the union of both
     assert c.coverage("arb") < 1.0  # the fixture's partial UDHR translation stays partial
+    chosen, _ = select_languages(c, ["cmn_hant"], None, "eng")
+    assert any("very likely seen in training" in n for n in chosen.notes)  # UDHR-measured: a caveat kept
 
 
 def test_different_varieties_of_one_macrolanguage_are_both_kept_and_labelled(

@@ -223,6 +223,8 @@ def compose(flores: ParallelCorpus, udhr: ParallelCorpus, limit: int | None = No
         f" else on UDHR ({len(udhr.segment_ids)} articles); the reference {REFERENCE} on both, each language"
         " against the reference's text of its own segments (the 'corpus' column says which)",
         f"{name}: {len(dropped)} UDHR translations unused (FLORES-200 has the same language)",
+        f"{name}: the UDHR is among the most translated and copied texts on the web, very likely seen in"
+        " training; scores of the languages whose corpus column says udhr may flatter the model",
     ]
     if relabelled:
         notes.append(
