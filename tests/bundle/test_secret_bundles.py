@@ -266,3 +266,28 @@ def test_folder_of_runs_public_and_secret(sealed: dict[str, Path], tmp_path: Pat
         disclose(folder, "#0")
     proof = disclose(folder, "#1", run="open")
     assert proof["item_id"] == "#1" and independent_verify(proof) and not check_disclosure(proof, pub)
+
+
+@pytest.mark.slow
+def test_country_audit_with_a_secret_pack_is_sealed(
+    sealed: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The country audit seals its bundle (the same code) when a secret pack tagged with the country ran."""
+    pack = tmp_path / "packs" / "secret-pack"
+    pack.mkdir(parents=True)
+    (pack / "pack.yaml").write_text(
+        SECRET_YAML.replace("domain:", "countries: [KE]\ndomain:"), encoding="utf-8"
+    )
+    (pack / "items.csv").write_text(secret_items()[0], encoding="utf-8")
+    monkeypatch.setenv("SOVAUDIT_PACKS", str(tmp_path / "packs"))
+    out, key = tmp_path / "ke", sealed["root"] / "keys" / "sovaudit.key"
+    args = ["audit", "--country", "KE", "--model", str(sealed["root"] / "g3"), "--out", str(out)]
+    assert main([*args, "--bias-limit", "5", "--politics-templates", "1", "--key", str(key)]) == 0
+    trees = json.loads((out / "manifest.json").read_text())["sealed"]["trees"]
+    secret = [run for run, t in trees.items() if t["visibility"] == "secret"]
+    assert len(secret) == 1 and trees[secret[0]]["size"] == 6 * N and len(trees) > 1
+    pub = tmp_path / "public"
+    assert main(["bundle", "redact", str(out), "--out", str(pub)]) == 0
+    assert verify(out, sealed["pub"]) == 0 and verify(pub, sealed["pub"]) == 0
+    blob = b"".join(p.read_bytes() for p in pub.rglob("*") if p.is_file())
+    assert not [s for s in secret_items()[1] if s.encode() in blob]

@@ -90,6 +90,11 @@ def run_visibility(run: Path, doc: dict[str, Any]) -> str:
     return "public"
 
 
+def secret_runs(bundle: Path) -> list[Path]:
+    """The runs of the bundle whose per-item log is secret (:func:`run_visibility`)."""
+    return [run for run in item_runs(bundle) if run_visibility(run, _read_json(run / RESULTS)) == "secret"]
+
+
 @dataclass
 class Tree:
     """One run's commitments: the leaves of its Merkle tree, in per-item log order."""
@@ -323,4 +328,13 @@ def verify_hook(bundle: Path, manifest: dict[str, Any], report: Any) -> None:
         report.notes.append(f"sealed: {len(trees)} item trees ({secret} secret), roots as signed; {how}")
 
 
-__all__ = ["SealCheck", "Tree", "check_sealed", "item_runs", "load_salts", "public_forms", "verify_hook"]
+__all__ = [
+    "SealCheck",
+    "Tree",
+    "check_sealed",
+    "item_runs",
+    "load_salts",
+    "public_forms",
+    "secret_runs",
+    "verify_hook",
+]

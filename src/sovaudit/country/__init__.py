@@ -83,4 +83,10 @@ def audit_country(
     write_files_atomic({out / "report.html": html})
     settings = {"country": opts.country.upper(), "models": list(opts.models), **card.settings}
     write_manifest(out, _inputs(run, opts), settings, key=key)
+    from ..bundle.sealed import secret_runs
+
+    if secret_runs(out):  # a secret pack ran: seal, so that `bundle redact` can publish without its items
+        from ..bundle.seal import seal
+
+        seal(out, key)
     return run
