@@ -34,6 +34,7 @@ def _grade_all(base: str, name: str, answers: list[int], acked: list[int], stop:
                 acked.append(a)
 
 
+@pytest.mark.slow
 def test_sigkill_loses_no_acknowledged_grade(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = make_studio(data, graders=2)

@@ -1,8 +1,9 @@
 """The studio's web app (Starlette): login, security headers, role checks, CSRF; pages in :mod:`.views`.
 
 Every response carries a Content-Security-Policy with no inline script and no outside origin; the pages
-are plain HTML forms (no JavaScript at all), rendered by Jinja2 with autoescape on, so every string a user
-or a model wrote is escaped. Every POST must carry the session's CSRF token (403 without); every route names
+are plain HTML forms rendered by Jinja2 with autoescape on, so every string a user or a model wrote is
+escaped. One same-origin script (``studio.js``) keeps drafts of forms in the browser; every page works
+without it. Every POST must carry the session's CSRF token (403 without); every route names
 the roles that may use it (:data:`PERMISSIONS`), and anything else gets 403 (or the login page).
 """
 
@@ -30,6 +31,7 @@ Handler = Callable[..., Awaitable[Any]]
 PERMISSIONS: dict[str, tuple[str, ...] | None] = {
     "/login": None,
     "/static/studio.css": None,
+    "/static/studio.js": None,
     "/favicon.ico": None,
     "/logout": ("admin", "author", "grader", "viewer"),
     "/": ("admin", "author", "grader", "viewer"),

@@ -1,19 +1,30 @@
 """Blind assignment: which answer (or pair of answers) a grader sees next, and the disagreements list.
 
 Least-graded first (Potato's assignment): among the answers this grader has not graded, those with the
-fewest grades come first, ties broken at random, so every answer reaches :data:`GRADERS_PER_ITEM` grades
-before any gets a third. What a grader is shown never names the model nor shows another grader's grade.
+fewest grades come first, so every answer reaches :data:`GRADERS_PER_ITEM` grades before any gets a third.
+Ties are broken by a random order of each grader's own (a keyed hash of grader and answer), which stays the
+same across reloads, so a half-filled form comes back with its answer. What a grader is shown never
+names the model nor shows another grader's grade.
 """
 
 from __future__ import annotations
 
-import random
+import hashlib
+import secrets
 from typing import Any
 
 from .db import GRADERS_PER_ITEM, RUBRIC, Store
 
 
-def next_answer(store: Store, grader_id: int, rng: random.Random | None = None) -> dict[str, Any] | None:
+def _order(store: Store, grader_id: int, *ids: int) -> str:
+    salt = store.get_setting("assign.salt")
+    if not salt:
+        store.set_setting("assign.salt", secrets.token_hex(16))
+        salt = store.get_setting("assign.salt")
+    return hashlib.sha256(f"{salt}:{grader_id}:{sorted(ids)}".encode()).hexdigest()
+
+
+def next_answer(store: Store, grader_id: int) -> dict[str, Any] | None:
     """The answer this grader should grade next (``id``, question, answer text, language), or ``None``."""
     rows = store.query(
         "SELECT answers.id, answers.text, items.record, items.extra, "
@@ -24,8 +35,7 @@ def next_answer(store: Store, grader_id: int, rng: random.Random | None = None) 
     )
     if not rows:
         return None
-    least = min(r["n"] for r in rows)
-    pick = (rng or random.SystemRandom()).choice([r for r in rows if r["n"] == least])
+    pick = min(rows, key=lambda r: (r["n"], _order(store, grader_id, int(r["id"]))))
     return _shown(pick)
 
 
@@ -43,9 +53,8 @@ def _shown(row: Any) -> dict[str, Any]:
     }
 
 
-def next_pair(store: Store, grader_id: int, rng: random.Random | None = None) -> dict[str, Any] | None:
+def next_pair(store: Store, grader_id: int) -> dict[str, Any] | None:
     """Two answers of different models to one item, in random order, that this grader has not compared."""
-    r = rng or random.SystemRandom()
     rows = store.query(
         "SELECT a.id AS a, b.id AS b, "
         "(SELECT COUNT(*) FROM votes v WHERE v.answer_a IN (a.id, b.id) AND v.answer_b IN (a.id, b.id)) AS n "
@@ -56,9 +65,10 @@ def next_pair(store: Store, grader_id: int, rng: random.Random | None = None) ->
     )
     if not rows:
         return None
-    least = min(x["n"] for x in rows)
-    pick = r.choice([x for x in rows if x["n"] == least])
-    a, b = (pick["a"], pick["b"]) if r.random() < 0.5 else (pick["b"], pick["a"])
+    pick = min(rows, key=lambda x: (x["n"], _order(store, grader_id, int(x["a"]), int(x["b"]))))
+    # which answer is shown as A: random, but the same on a reload
+    flip = int(_order(store, -grader_id, int(pick["a"]), int(pick["b"]))[:8], 16) % 2
+    a, b = (pick["a"], pick["b"]) if flip else (pick["b"], pick["a"])
     texts = {
         x["id"]: x
         for x in store.query(

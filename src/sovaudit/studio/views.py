@@ -107,7 +107,8 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         )
 
     async def item_list(request: Any) -> Response:
-        return c.page(request, "items.html", items=c.store.items())
+        saved = request.query_params.get("saved", "")
+        return c.page(request, "items.html", items=c.store.items(), saved=saved)
 
     async def item_new(request: Any) -> Response:
         values = dict.fromkeys((*items.PACK_FIELDS, *items.STUDIO_FIELDS), "")
@@ -202,6 +203,9 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
     async def css(request: Any) -> Response:
         return FileResponse(HERE / "templates" / "studio.css", media_type="text/css")
 
+    async def js(request: Any) -> Response:
+        return FileResponse(HERE / "templates" / "studio.js", media_type="text/javascript")
+
     both, get = ["GET", "POST"], ["GET"]
     return [
         ("/login", login, both),
@@ -217,5 +221,6 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         ("/results", results, get),
         ("/disagreements", disagree, get),
         ("/static/studio.css", css, get),
+        ("/static/studio.js", js, get),
         ("/favicon.ico", favicon, get),
     ]
