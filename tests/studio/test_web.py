@@ -196,3 +196,14 @@ def test_host_beyond_loopback_refused_until_admin(tmp_path: Path) -> None:
         check_host(store, "0.0.0.0")
     store.add_user("boss", "admin", "x")
     check_host(store, "0.0.0.0")
+
+
+def test_jobs_left_running_by_a_stopped_server_are_marked(tmp_path: Path) -> None:
+    from sovaudit.studio.db import Store
+
+    store = Store(tmp_path / "d")
+    with store.write() as con:
+        con.execute("INSERT INTO jobs(spec, status, created) VALUES ('m', 'running', 0)")
+    create_app(tmp_path / "d")
+    row = store.query("SELECT status, error FROM jobs")[0]
+    assert row["status"] == "interrupted" and "start the job again" in row["error"]

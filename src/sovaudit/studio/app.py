@@ -95,6 +95,11 @@ def create_app(data: str | Path, rate: auth.RateLimit | None = None, secure_cook
     from . import views
 
     store = Store(data)
+    with store.write() as con:  # a job that was running when the server stopped will not finish by itself
+        con.execute(
+            "UPDATE jobs SET status = 'interrupted', error = 'the server stopped; start the job again "
+            "(answers already stored are kept)' WHERE status IN ('queued', 'loading', 'running')"
+        )
     env = templates()
     limiter = rate or auth.RateLimit()
 
