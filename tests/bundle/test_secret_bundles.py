@@ -291,3 +291,19 @@ def test_country_audit_with_a_secret_pack_is_sealed(
     assert verify(out, sealed["pub"]) == 0 and verify(pub, sealed["pub"]) == 0
     blob = b"".join(p.read_bytes() for p in pub.rglob("*") if p.is_file())
     assert not [s for s in secret_items()[1] if s.encode() in blob]
+
+
+def test_studio_keeps_a_pack_secret(tmp_path: Path) -> None:
+    """A pack edited in the studio keeps ``visibility: secret`` (and its canary) when it is exported."""
+    from sovaudit.packs import load_pack
+    from sovaudit.studio.db import Store
+    from sovaudit.studio.pack_io import export_pack, import_pack
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pack.yaml").write_text(SECRET_YAML + "canary: SOVAUDIT-CANARY-x1\n", encoding="utf-8")
+    (src / "items.csv").write_text(secret_items()[0], encoding="utf-8")
+    store = Store(tmp_path / "data")
+    assert import_pack(store, src) == 6 * N
+    meta = load_pack(export_pack(store, tmp_path / "out")).meta
+    assert (meta.visibility, meta.canary) == ("secret", "SOVAUDIT-CANARY-x1")
