@@ -87,6 +87,7 @@ def test_full_and_public_bundles_verify(sealed: dict[str, Path]) -> None:
     doc = json.loads((sealed["public"] / "results.json").read_text())
     assert all(set(i) == {"id", "commitment"} for i in doc["items"])
     full = json.loads((sealed["run"] / "results.json").read_text())
+    assert full["summary"]["visibility"] == doc["summary"]["visibility"] == "secret"
     assert doc["rows"] == full["rows"] and {r["topic"] for r in doc["rows"]} == {"crops", "soil", "all"}
 
 
@@ -307,3 +308,16 @@ def test_studio_keeps_a_pack_secret(tmp_path: Path) -> None:
     assert import_pack(store, src) == 6 * N
     meta = load_pack(export_pack(store, tmp_path / "out")).meta
     assert (meta.visibility, meta.canary) == ("secret", "SOVAUDIT-CANARY-x1")
+
+
+def test_a_pack_run_of_unknown_visibility_is_not_sealed(sealed: dict[str, Path], tmp_path: Path) -> None:
+    """An older pack run (no visibility in its summary) whose pack is not found is refused, never taken as
+    public: its items could be secret."""
+    copy = tmp_path / "old"
+    shutil.copytree(
+        sealed["run"], copy, ignore=shutil.ignore_patterns("private", "commitments.json", "manifest*")
+    )
+    _tamper_json(copy / "results.json", lambda d: d["summary"].pop("visibility"))
+    _tamper_json(copy / "spec.json", lambda d: d["spec"].update(pack=str(tmp_path / "gone")))
+    assert main(["bundle", "seal", str(copy), "--key", str(sealed["root"] / "keys" / "sovaudit.key")]) == 2
+    assert not (copy / "manifest.json").exists()

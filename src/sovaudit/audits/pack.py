@@ -256,6 +256,7 @@ class PackAudit(Audit[PackSpec]):
                 "domain": pack.meta.domain,
                 "countries": list(pack.meta.countries),
                 "example": pack.meta.example,
+                "visibility": pack.meta.visibility,  # secret: a sealed bundle's public copy omits the items
                 "model": spec.model.spec,
                 "scores": overall,
                 "reference_language": first,

@@ -83,7 +83,12 @@ def run_visibility(run: Path, doc: dict[str, Any]) -> str:
     if spec_path.is_file():
         spec = _read_json(spec_path)
         pack = spec.get("spec", {}).get("pack") if isinstance(spec, dict) else None
-        if isinstance(pack, str) and Path(pack).is_dir():
+        if isinstance(pack, str):  # a pack run made before the summary recorded visibility
+            if not Path(pack).is_dir():
+                raise SovauditError(
+                    f"cannot tell whether the pack run {run} is secret: its pack {pack} is not found here",
+                    "seal from the folder where the audit ran, or run the audit again",
+                )
             from ..packs.load import load_pack
 
             return load_pack(pack).meta.visibility
