@@ -33,27 +33,9 @@ from .format import (
     PackItem,
     PackMeta,
 )
+from .guards import TAG_RULE, inside_pack, yaml_tag
 
 PACK_FILE = "pack.yaml"
-TAG_RULE = "pack.yaml holds data only; remove the tag (tags such as !!python/... are never run)"
-YAML_TAG_PREFIX = "tag:yaml.org,2002:"
-
-
-def _tag(exc: Exception) -> str:
-    """The tag a YAML ConstructorError names, written as in the file (``!!python/object:...``)."""
-    problem = str(getattr(exc, "problem", "") or "")
-    tag = problem.split("tag '", 1)[-1].rstrip("'") if "tag '" in problem else "?"
-    return "!!" + tag[len(YAML_TAG_PREFIX) :] if tag.startswith(YAML_TAG_PREFIX) else tag
-
-
-def _inside(root: Path, name: str) -> Path | None:
-    """``root/name`` with every link resolved, if it stays inside ``root`` (resolved); else ``None``."""
-    try:
-        real = (root / name).resolve()
-        real.relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return None
-    return real
 
 
 @dataclass(frozen=True)
@@ -96,7 +78,7 @@ def _meta(folder: Path, problems: list[Problem]) -> PackMeta | None:
             Problem(PACK_FILE, f"there is no {PACK_FILE} in {folder}; create one with `sovaudit pack new`")
         )
         return None
-    if _inside(folder, PACK_FILE) is None:
+    if inside_pack(folder, PACK_FILE) is None:
         problems.append(Problem(PACK_FILE, "is a link that leads out of the pack folder; copy the file in"))
         return None
     text = _read_text(path, problems)
@@ -107,7 +89,7 @@ def _meta(folder: Path, problems: list[Problem]) -> PackMeta | None:
     except yaml.constructor.ConstructorError as exc:  # a tag such as !!python/object: code, not data
         mark = exc.problem_mark
         line = f" near line {mark.line + 1}" if mark is not None else ""
-        problems.append(Problem(PACK_FILE, f"uses the YAML tag '{_tag(exc)}'{line}: {TAG_RULE}"))
+        problems.append(Problem(PACK_FILE, f"uses the YAML tag '{yaml_tag(exc)}'{line}: {TAG_RULE}"))
         return None
     except RecursionError:
         problems.append(Problem(PACK_FILE, "cannot be read as YAML: nested too deep"))
@@ -364,7 +346,7 @@ def check_pack(folder: str | Path) -> tuple[Pack | None, list[Problem]]:
     digest = hashlib.sha256((root / PACK_FILE).read_bytes())
     items: list[PackItem] = []
     for name in meta.items:
-        real = _inside(root, name)
+        real = inside_pack(root, name)
         if Path(name).is_absolute() or ".." in Path(name).parts or real is None:
             problems.append(
                 Problem(
