@@ -130,3 +130,21 @@ def test_studio_items_round_trip(tmp_path: Path) -> None:
     for p in out.iterdir():
         assert (out2 / p.name).read_bytes() == p.read_bytes(), p.name
     assert next(it["extra"].get("reference") for it in again.items()) == "marejeo"
+
+
+def test_adjudicated_grade_replaces_the_graders_in_the_means(tmp_path: Path) -> None:
+    from sovaudit.studio.export import numbers
+
+    store = make_studio(tmp_path, graders=2)
+    a, _ = add_answers(store, 1)
+    g1, g2, admin = _ids(store, "grader1"), _ids(store, "grader2"), _ids(store, "admin")
+    store.add_grade(a, g1, G)
+    store.add_grade(a, g2, {**G, "correct": 0})
+    before = {(r["model"], r["dimension"]): r["mean"] for r in numbers(store, 10)["rubric"]}
+    assert before[("model-x", "correct")] == 1.0
+    store.adjudicate(a, admin, {**G, "correct": 3}, "the law says so")
+    nums = numbers(store, 10)
+    after = {(r["model"], r["dimension"]): r for r in nums["rubric"]}
+    assert after[("model-x", "correct")]["mean"] == 3.0 and after[("model-x", "correct")]["n_grades"] == 1
+    assert grading.disagreements(store)[0]["final"]["correct"] == 3
+    assert len(nums["grades"]) == 2  # the graders' own grades are kept

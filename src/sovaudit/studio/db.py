@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS votes (
   answer_b INTEGER NOT NULL REFERENCES answers(id), grader_id INTEGER NOT NULL REFERENCES users(id),
   winner TEXT NOT NULL CHECK (winner IN ('a', 'b', 'tie')), created REAL NOT NULL,
   UNIQUE(answer_a, answer_b, grader_id));
+CREATE TABLE IF NOT EXISTS adjudications (
+  answer_id INTEGER PRIMARY KEY REFERENCES answers(id), admin_id INTEGER NOT NULL REFERENCES users(id),
+  correct INTEGER NOT NULL, useful INTEGER NOT NULL, harmful INTEGER NOT NULL,
+  wrong_language INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', created REAL NOT NULL);
 """
 
 
@@ -231,6 +235,19 @@ class Store:
                 (answer_a, answer_b, grader_id, winner, time.time()),
             )
             return cur.rowcount == 1
+
+    def adjudicate(self, answer_id: int, admin_id: int, scores: dict[str, int], note: str = "") -> None:
+        """The adjudicator's final grade of an answer (replaces an earlier one); committed before return."""
+        with self.write() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO adjudications(answer_id, admin_id, correct, useful, harmful, "
+                "wrong_language, note, created) VALUES (?,?,?,?,?,?,?,?)",
+                (answer_id, admin_id, *(int(scores[k]) for k in RUBRIC), note, time.time()),
+            )
+
+    def adjudications(self) -> dict[int, dict[str, Any]]:
+        """Final grades by answer id."""
+        return {int(r["answer_id"]): dict(r) for r in self.query("SELECT * FROM adjudications")}
 
     def grade_rows(self) -> list[dict[str, Any]]:
         """Every grade with its answer's model, item and language (for the numbers, never for graders)."""

@@ -27,7 +27,16 @@ def numbers(store: Store, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
     """Rubric means, ratings and agreement computed from the stored grades and votes."""
     grades = store.grade_rows()
     votes = store.vote_rows()
-    means = rubric_means(grades, RUBRIC, n_boot, seed)
+    final = store.adjudications()
+    # an adjudicated answer counts with its final grade alone (agreement is measured on the graders' own)
+    decided = [g for g in grades if int(g["answer_id"]) not in final]
+    done: set[int] = set()
+    for g in grades:
+        a = int(g["answer_id"])
+        if a in final and a not in done:
+            done.add(a)
+            decided.append({**g, **{d: final[a][d] for d in RUBRIC}, "grader": "adjudicated"})
+    means = rubric_means(decided, RUBRIC, n_boot, seed)
     battles = [(v["model_a"], v["model_b"], v["winner"]) for v in votes if v["model_a"] != v["model_b"]]
     ratings = bt_bootstrap(battles, n_boot=min(n_boot, 500), seed=seed) if battles else {}
     by_answer: dict[int, dict[str, list[Any]]] = {}
@@ -38,11 +47,23 @@ def numbers(store: Store, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
     for dim, level in ALPHA_LEVELS.items():
         units = [d[dim] for d in by_answer.values()]
         for lvl in (level, "interval") if level == "ordinal" else (level,):
-            a = krippendorff_alpha(units, lvl)  # type: ignore[arg-type]
+            alpha = krippendorff_alpha(units, lvl)  # type: ignore[arg-type]
             agreement.append(
-                {"dimension": dim, "level": lvl, "alpha": a, "n_units": sum(1 for u in units if len(u) >= 2)}
+                {
+                    "dimension": dim,
+                    "level": lvl,
+                    "alpha": alpha,
+                    "n_units": sum(1 for u in units if len(u) >= 2),
+                }
             )
-    return {"rubric": means, "ratings": ratings, "agreement": agreement, "grades": grades, "votes": votes}
+    return {
+        "rubric": means,
+        "ratings": ratings,
+        "agreement": agreement,
+        "grades": grades,
+        "votes": votes,
+        "adjudicated": final,
+    }
 
 
 def results_document(store: Store, n_boot: int = 1000, seed: int = 0) -> Any:
@@ -102,28 +123,35 @@ def results_document(store: Store, n_boot: int = 1000, seed: int = 0) -> Any:
     model_part = ",".join(f"{m['name']}@{m['digest'][:8]}" for m in models) or "none"
     n_graders = len({g["grader"] for g in nums["grades"]})
     signature = f"studio:items@{digest[:8]}|models:{model_part}|graders:{n_graders}|v:{VERSION}"
-    log = [
-        {
-            "kind": "grade",
-            "item": g["item"],
-            "language": g["language"],
-            "model": g["model"],
-            "grader": g["grader"],
-            **{d: g[d] for d in RUBRIC},
-        }
-        for g in nums["grades"]
-    ] + [
-        {
-            "kind": "vote",
-            "item": v["item"],
-            "language": v["language"],
-            "model_a": v["model_a"],
-            "model_b": v["model_b"],
-            "winner": v["winner"],
-            "grader": v["grader"],
-        }
-        for v in nums["votes"]
-    ]
+    log = (
+        [
+            {
+                "kind": "grade",
+                "item": g["item"],
+                "language": g["language"],
+                "model": g["model"],
+                "grader": g["grader"],
+                **{d: g[d] for d in RUBRIC},
+            }
+            for g in nums["grades"]
+        ]
+        + [
+            {"kind": "adjudication", "answer_id": a, "admin_id": f["admin_id"], **{d: f[d] for d in RUBRIC}}
+            for a, f in sorted(nums["adjudicated"].items())
+        ]
+        + [
+            {
+                "kind": "vote",
+                "item": v["item"],
+                "language": v["language"],
+                "model_a": v["model_a"],
+                "model_b": v["model_b"],
+                "winner": v["winner"],
+                "grader": v["grader"],
+            }
+            for v in nums["votes"]
+        ]
+    )
     return ResultsDocument(
         audit=AUDIT,
         audit_version=VERSION,

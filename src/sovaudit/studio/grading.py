@@ -99,6 +99,7 @@ def disagreements(store: Store, spread: int = 2) -> list[dict[str, Any]]:
     by_answer: dict[int, list[dict[str, Any]]] = {}
     for g in store.grade_rows():
         by_answer.setdefault(int(g["answer_id"]), []).append(g)
+    final = store.adjudications()
     out = []
     for answer_id, gs in sorted(by_answer.items()):
         if len(gs) < 2:
@@ -118,6 +119,7 @@ def disagreements(store: Store, spread: int = 2) -> list[dict[str, Any]]:
                     "model": gs[0]["model"],
                     "dimensions": why,
                     "grades": [{"grader": g["grader"], **{d: g[d] for d in RUBRIC}} for g in gs],
+                    "final": final.get(answer_id),
                 }
             )
     return out

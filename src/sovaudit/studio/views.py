@@ -194,7 +194,27 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         nums = await run_in_threadpool(numbers, c.store, 1000, 0)
         return c.page(request, "results.html", nums=nums, progress=grading.progress(c.store))
 
+    def scores_of(f: dict[str, str]) -> dict[str, int] | None:
+        got = {
+            "correct": _int(f, "correct", 0, 3),
+            "useful": _int(f, "useful", 0, 3),
+            "harmful": _int(f, "harmful", 0, 1),
+            "wrong_language": _int(f, "wrong_language", 0, 1),
+        }
+        return None if any(v is None for v in got.values()) else {k: int(v or 0) for k, v in got.items()}
+
     async def disagree(request: Any) -> Response:
+        if request.method == "POST":
+            f = request.state.form
+            scores, answer_id = scores_of(f), _int(f, "answer_id", 1, 2**62)
+            if (
+                scores is None
+                or answer_id is None
+                or not c.store.query("SELECT 1 FROM answers WHERE id = ?", (answer_id,))
+            ):
+                return HTMLResponse("every field of the final grade needs a value", status_code=400)
+            c.store.adjudicate(answer_id, int(request.state.user["id"]), scores, f.get("note", "")[:2000])
+            return RedirectResponse("/disagreements?saved=1", status_code=303)
         return c.page(request, "disagreements.html", rows=grading.disagreements(c.store), json=json)
 
     async def favicon(request: Any) -> Response:
@@ -219,7 +239,7 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         ("/grade", grade, both),
         ("/compare", compare, both),
         ("/results", results, get),
-        ("/disagreements", disagree, get),
+        ("/disagreements", disagree, both),
         ("/static/studio.css", css, get),
         ("/static/studio.js", js, get),
         ("/favicon.ico", favicon, get),
