@@ -157,3 +157,12 @@ def test_assets_list_shows_flores200_licence_citation_origin_and_hash() -> None:
     ):
         assert part in line, part
     assert "618f99fe6e712fc1f803a2285d1f0949bb20a89231d7c72ae4778ea69e93536e" in line
+
+
+def test_spec_inputs_name_the_assets_and_files_a_spec_reads() -> None:
+    from sovaudit.corpora.shipped import spec_inputs
+
+    assert spec_inputs("shipped:30") == (["flores200", "udhr"], [])
+    assert spec_inputs("shipped+text:/x/luy.tsv") == (["flores200", "udhr"], ["/x/luy.tsv"])
+    assert spec_inputs("flores200@all") == (["flores200"], [])
+    assert spec_inputs("udhr") == ([], [])

@@ -115,6 +115,17 @@ def load_shipped(spec: str = "shipped") -> ComposedCorpus:
     return corpus
 
 
+def spec_inputs(spec: str) -> tuple[list[str], list[str]]:
+    """What a ``shipped...`` or ``flores200[@split]`` corpus spec reads: (catalogue assets, user text files),
+    for content keys (:mod:`sovaudit.inputs`); ``([], [])`` for any other spec."""
+    head, *texts = spec.split("+text:")
+    if head.startswith("shipped"):
+        return [ASSET, "udhr"], texts
+    if head == ASSET or head.startswith(f"{ASSET}@"):
+        return [ASSET], []
+    return [], []
+
+
 def with_text(spec: str, text: str | None) -> str:
     """The corpus spec with the user's text file joined (``--text FILE``); it joins the shipped corpora."""
     if not text:
