@@ -121,3 +121,11 @@ def test_hardware_class_compares_what_both_runs_record() -> None:
     assert not same_hardware_class({**here, "cpu": {"simd": "avx512f"}}, here)
     assert not same_hardware_class({**here, "packages": {"torch": "2.12"}}, here)
     assert not same_hardware_class({"platform": "Darwin-arm64"}, here)
+
+
+def test_recompute_runs_only_what_a_trusted_key_signed(bundle, capsys, _keyring) -> None:
+    _keyring.unlink()  # the signer is no longer trusted: its spec (models, endpoints) is not acted on
+    assert main(["verify", str(bundle), "--recompute", "3"]) == 3
+    out = capsys.readouterr().out
+    assert "recompute: not run (the manifest is not signed by a trusted key)" in out
+    assert "units (seed" not in out

@@ -3,7 +3,8 @@
 Exit status: 0 intact and signed by a trusted key (``--key``, else the keyring of ``sovaudit keys trust``;
 never the key the bundle names); 1 changed (a file differs, the signature fails, a link/FIFO/device is in
 the bundle, the time limit stopped the check, or a recomputed unit differs); 2 usage error; 3 every file as
-signed and the signature valid, but by a key this user does not trust.
+signed and the signature valid, but by a key this user does not trust. ``--recompute`` runs only for a
+manifest signed by a trusted key (its spec names the models to run) and a bundle of regular files.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def verify(
         typer.echo(safe_text(line))  # file names inside a bundle are foreign strings
     typer.echo(f"verify: {report.verdict} ({time.perf_counter() - start:.2f} s)")
     code = report.exit_code
-    if recompute is not None and (report.special or report.incomplete):
+    if recompute is not None and report.signature != "valid":
+        # the spec names models and endpoints to run: only what a trusted key signed is acted on
+        typer.echo("recompute: not run (the manifest is not signed by a trusted key)")
+    elif recompute is not None and (report.special or report.incomplete):
         typer.echo("recompute: not run (the bundle holds links or special files, or the check stopped)")
     elif recompute is not None:
         rec = recompute_units(bundle, recompute, seed, Tolerance(rel_tol=rel_tol))
