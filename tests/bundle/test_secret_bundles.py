@@ -214,8 +214,16 @@ def test_tampered_full_bundle_fails(sealed: dict[str, Path], tmp_path: Path) -> 
         disclose(copy, "#0")
 
 
-def test_recompute_still_works_on_the_sealed_full_bundle(sealed: dict[str, Path]) -> None:
+def test_recompute_still_works_on_the_sealed_full_bundle(
+    sealed: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert verify(sealed["run"], sealed["pub"], "--recompute", "1", "--seed", "3") == 0
+    assert "recompute: 1 of 2 units" in capsys.readouterr().out
+    assert verify(sealed["public"], sealed["pub"], "--recompute", "1") == 0  # nothing secret to re-run
+    out = capsys.readouterr().out
+    assert (
+        "not recomputed: . (a public copy holds no secret items" in out and "recompute: 0 of 0 units" in out
+    )
 
 
 def test_in_toto_envelope(sealed: dict[str, Path]) -> None:

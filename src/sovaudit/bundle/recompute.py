@@ -72,6 +72,7 @@ class RecomputeReport:
     total_units: int
     checks: list[UnitCheck] = field(default_factory=list)
     tolerance: Tolerance = field(default_factory=Tolerance)
+    redacted: list[str] = field(default_factory=list)  # secret runs of a public copy (no items to re-run)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +96,10 @@ class RecomputeReport:
             else:
                 out.append(f"changed: {c.run}/{SHARDS_DIR}/{c.shard}.json: recomputed result differs ({how})")
                 out += [f"  {d}" for d in c.differences]
+        out += [
+            f"not recomputed: {r} (a public copy holds no secret items; the full bundle's holder can)"
+            for r in self.redacted
+        ]
         bad = sum(not c.ok for c in self.checks)
         out.append(
             f"recompute: {len(self.checks)} of {self.total_units} units (seed {self.seed}), {bad} differ"
@@ -274,12 +279,16 @@ def recompute(
         raise SovauditError(
             f"no run folder with {SPEC_FILE} in {bundle}", "recompute needs a bundle written by the runner"
         )
+    from .sealed import redacted_runs
+
+    hidden = set(redacted_runs(bundle))
     here = current_provenance()
-    candidates = [c for run in runs for c in _load_run(run, here)]
+    candidates = [c for run in runs if run not in hidden for c in _load_run(run, here)]
     tol = tolerance or Tolerance()
     the_seed = secrets.randbelow(2**31) if seed is None else seed
     chosen = random.Random(the_seed).sample(candidates, min(n, len(candidates)))
     report = RecomputeReport(the_seed, len(candidates), tolerance=tol)
+    report.redacted = [run.relative_to(bundle).as_posix() if run != bundle else "." for run in sorted(hidden)]
     with fresh_answer_cache():
         report.checks = [_check(c, bundle, tol) for c in chosen]
     return report

@@ -100,6 +100,21 @@ def secret_runs(bundle: Path) -> list[Path]:
     return [run for run in item_runs(bundle) if run_visibility(run, _read_json(run / RESULTS)) == "secret"]
 
 
+def redacted_runs(bundle: Path) -> list[Path]:
+    """The secret runs of a public copy (no salts): their items are commitments, nothing to recompute."""
+    if (bundle / SALTS).exists():
+        return []
+    out = []
+    for path in sorted(bundle.rglob(COMMITMENTS)):
+        try:
+            data = _read_json(path)
+        except SovauditError:
+            continue
+        if isinstance(data, dict) and data.get("visibility") == "secret":
+            out.append(path.parent)
+    return out
+
+
 @dataclass
 class Tree:
     """One run's commitments: the leaves of its Merkle tree, in per-item log order."""
@@ -340,6 +355,7 @@ __all__ = [
     "item_runs",
     "load_salts",
     "public_forms",
+    "redacted_runs",
     "secret_runs",
     "verify_hook",
 ]
