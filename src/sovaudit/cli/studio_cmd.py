@@ -131,3 +131,18 @@ def export_pack_cmd(
     from ..studio.pack_io import export_pack
 
     typer.echo(str(export_pack(Store(data), out)))
+
+
+@studio_app.command("export-translation")
+def export_translation_cmd(
+    data: DataOpt,
+    task: Annotated[int, typer.Option("--task", help="The translation task's number (see its page).", min=1)],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="TSV file to write (read with --corpus tsv:FILE).")
+    ],
+) -> None:
+    """Write a translation task's reviewed sentences as a TSV parallel corpus."""
+    from ..studio.db import Store
+    from ..studio.translate import export_tsv
+
+    typer.echo(str(export_tsv(Store(data), task, out)))

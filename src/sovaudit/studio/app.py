@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, tuple[str, ...] | None] = {
     "/compare": ("grader",),
     "/results": ("admin", "author", "viewer"),
     "/disagreements": ("admin",),
+    "/translations": ("admin", "author"),
+    "/translate": ("grader",),
+    "/review": ("grader",),
 }
 
 

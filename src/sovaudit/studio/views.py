@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SovauditError
-from . import auth, grading, items, jobs
+from . import auth, grading, items, jobs, translate
 from .db import ROLES, RUBRIC, Store
 from .export import numbers
 
@@ -217,6 +217,56 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
             return RedirectResponse("/disagreements?saved=1", status_code=303)
         return c.page(request, "disagreements.html", rows=grading.disagreements(c.store), json=json)
 
+    async def translations(request: Any) -> Response:
+        error = ""
+        if request.method == "POST":
+            f = request.state.form
+            try:
+                n = _int(f, "n", 1, 100_000) or 100
+                await run_in_threadpool(
+                    translate.create_task,
+                    c.store,
+                    f.get("corpus", "").strip(),
+                    f.get("source", "").strip(),
+                    f.get("target", "").strip(),
+                    n,
+                    _int(f, "seed", 0, 2**31) or 0,
+                )
+                return RedirectResponse("/translations", status_code=303)
+            except SovauditError as err:
+                error = f"{err.problem}; {err.fix or ''}"
+        return c.page(
+            request, "translations.html", 400 if error else 200, tasks=translate.tasks(c.store), error=error
+        )
+
+    async def translate_page(request: Any) -> Response:
+        uid = int(request.state.user["id"])
+        if request.method == "POST":
+            f = request.state.form
+            seg = _int(f, "segment_id", 1, 2**62)
+            if seg is None or not f.get("text", "").strip():
+                return HTMLResponse("write the translation", status_code=400)
+            await run_in_threadpool(translate.add_translation, c.store, seg, uid, f["text"][:20_000])
+            return RedirectResponse(f"/translate?saved={seg}", status_code=303)
+        seg_row = translate.next_segment(c.store, uid)
+        return c.page(request, "translate.html", seg=seg_row, saved=request.query_params.get("saved", ""))
+
+    async def review(request: Any) -> Response:
+        uid = int(request.state.user["id"])
+        if request.method == "POST":
+            f = request.state.form
+            text_id = _int(f, "text_id", 1, 2**62)
+            if text_id is None:
+                return HTMLResponse("no translation named", status_code=400)
+            corrected = f.get("corrected", "") if f.get("verdict") == "fixed" else ""
+            try:
+                await run_in_threadpool(translate.add_review, c.store, text_id, uid, corrected[:20_000])
+            except SovauditError as err:
+                return HTMLResponse(err.problem, status_code=400)
+            return RedirectResponse("/review?saved=1", status_code=303)
+        row = translate.next_review(c.store, uid)
+        return c.page(request, "review.html", tr=row, saved=request.query_params.get("saved", ""))
+
     async def favicon(request: Any) -> Response:
         return Response(status_code=204)
 
@@ -243,4 +293,7 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         ("/static/studio.css", css, get),
         ("/static/studio.js", js, get),
         ("/favicon.ico", favicon, get),
+        ("/translations", translations, both),
+        ("/translate", translate_page, both),
+        ("/review", review, both),
     ]
