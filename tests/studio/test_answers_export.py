@@ -119,3 +119,36 @@ def test_cli_user_add_and_serve_refusals(
     assert main(["studio", "user", "add", "ann", "--role", "admin", "--password-stdin", "--data", data]) == 0
     assert Store(data).has_admin()
     assert main(["studio", "export", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_country_audit_takes_the_studio_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sovaudit.country as country
+    from sovaudit.country import CountryOptions, CountryRun, audit_country
+
+    monkeypatch.setenv("SOVAUDIT_HOME", str(tmp_path / "home"))
+    store = make_studio(tmp_path / "data", graders=2)
+    add_answers(store, 2)
+    ids = [int(store.user_by_name(n)["id"]) for n in ("grader1", "grader2")]  # type: ignore[index]
+    for a in store.query("SELECT id FROM answers"):
+        for uid in ids:
+            store.add_grade(a["id"], uid, {"correct": 2, "useful": 2, "harmful": 0, "wrong_language": 0})
+    exported = tmp_path / "export"
+    assert main(["studio", "export", "--data", str(tmp_path / "data"), "--out", str(exported)]) == 0
+    # the audits themselves are not what this test is about: none runs
+    monkeypatch.setattr(country, "run_country_audit", lambda opts, out, *a, **k: CountryRun(Path(out)))
+    assert main(["keys", "new", "--out", str(tmp_path / "keys")]) == 0
+    key = next((tmp_path / "keys").glob("*.key"))
+    out = tmp_path / "ke"
+    audit_country(
+        CountryOptions("KE", ("m",), studio_export=str(exported)), out, key=key, log=lambda *_: None
+    )
+    assert json.loads((out / "studio" / "results.json").read_text())["audit"] == "studio"
+    assert "model-x" in (out / "report.html").read_text()
+    manifest = (out / "manifest.json").read_text()
+    assert "studio" in manifest
+    with pytest.raises(Exception, match="not of the studio"):
+        audit_country(
+            CountryOptions("KE", ("m",), studio_export=str(out / "country")), tmp_path / "ke2", key=key
+        )

@@ -41,6 +41,13 @@ def audit(
             " shipped corpus has; the language tax and competence measure them on it, and say so.",
         ),
     ] = None,
+    studio_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--studio-export",
+            help="A folder written by `sovaudit studio export`: your experts' blind grades join the report.",
+        ),
+    ] = None,
     model_option: ModelOptionOpt = None,
     key: Annotated[
         Path | None, typer.Option("--key", help="Private key to sign with (default: your sovaudit key).")
@@ -72,6 +79,7 @@ def audit(
         politics_templates=politics_templates,
         model_options=dict(split_option(o) for o in model_option or []),
         text=str(text.expanduser().resolve()) if text else None,
+        studio_export=str(studio_export.expanduser().resolve()) if studio_export else None,
     )
     typer.echo(f"auditing {len(models)} models for {name} ({country.upper()}) into {out}")
     run = audit_country(opts, out, executor, workers, address, key)

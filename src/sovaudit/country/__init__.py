@@ -51,6 +51,8 @@ def _inputs(run: CountryRun, opts: CountryOptions) -> list[tuple[str, str]]:
             inputs.append((text, "text"))
         if p.audit == "corpus":
             inputs += [(str(x), "corpus") for x in p.spec["paths"] if Path(x).exists()]
+    if opts.studio_export:
+        inputs.append((str(opts.studio_export), "studio"))
     return list(dict.fromkeys(inputs))
 
 
@@ -70,6 +72,11 @@ def audit_country(
     from ..results import write_files_atomic, write_results
 
     out = Path(out)
+    studio = None
+    if opts.studio_export:  # read (and refused if it is not the studio's) before any audit runs
+        from ..studio.export import load_studio_export
+
+        studio = load_studio_export(opts.studio_export)
     langs = [lang.iso639_3 or str(lang) for lang, _ in country_languages(opts.country)]  # unknown: one line
     run = run_country_audit(opts, out, executor, workers, address, log)
     card = scorecard_document(opts, run.docs, run.not_measured, langs, run.seconds)
@@ -79,7 +86,11 @@ def audit_country(
         label(lang.name, endonym(lang.tag)) for lang, _ in country_languages(opts.country)
     ]
     write_results(card, out / "country")
-    html = render_report([card, *(d for _, d in run.docs)], title=f"sovaudit: {opts.country.upper()}")
+    extra = []
+    if studio is not None:  # the experts' grades, copied into the bundle and shown in the report
+        write_results(studio, out / "studio")
+        extra.append(studio)
+    html = render_report([card, *(d for _, d in run.docs), *extra], title=f"sovaudit: {opts.country.upper()}")
     write_files_atomic({out / "report.html": html})
     settings = {"country": opts.country.upper(), "models": list(opts.models), **card.settings}
     write_manifest(out, _inputs(run, opts), settings, key=key)

@@ -49,6 +49,7 @@ class CountryOptions:
     bootstrap: int = 1000
     competence_corpus: str = COMPETENCE_CORPUS
     text: str | None = None  # the user's own parallel text (TSV/JSONL) for languages no corpus has
+    studio_export: str | None = None  # a folder `sovaudit studio export` wrote: the experts' grades
     model_options: dict[str, str] = field(default_factory=dict)
 
 

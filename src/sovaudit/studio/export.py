@@ -185,6 +185,20 @@ def results_document(store: Store, n_boot: int = 1000, seed: int = 0) -> Any:
     )
 
 
+def load_studio_export(path: str | Path) -> Any:
+    """The results document of a folder ``sovaudit studio export`` wrote (refuses any other audit's)."""
+    from ..errors import SovauditError
+    from ..results import load_results
+
+    doc = load_results(path)
+    if doc.audit != AUDIT:
+        raise SovauditError(
+            f"{path} holds results of the '{doc.audit}' audit, not of the studio",
+            "pass the folder written by `sovaudit studio export --out DIR`",
+        )
+    return doc
+
+
 def export_results(store: Store, out: str | Path, n_boot: int = 1000, seed: int = 0) -> Path:
     """Write ``results.json`` (and ``results.csv``) into ``out``; returns the folder."""
     from ..results import write_results
