@@ -207,3 +207,32 @@ def test_jobs_left_running_by_a_stopped_server_are_marked(tmp_path: Path) -> Non
     create_app(tmp_path / "d")
     row = store.query("SELECT status, error FROM jobs")[0]
     assert row["status"] == "interrupted" and "start the job again" in row["error"]
+
+
+def test_author_changes_an_item_until_it_is_answered(studio: tuple[Any, Path]) -> None:
+    store, data = studio
+    author, token = client_for(data, "author")
+    form = {
+        "csrf_token": token,
+        "id": "e1",
+        "language": "ar",
+        "type": "open",
+        "topic": "t",
+        "question": "سؤال",
+    }
+    assert author.post("/items/new", data=form, follow_redirects=False).status_code == 303
+    pk = next(it["pk"] for it in store.items() if it["record"]["id"] == "e1")
+    page = author.get(f"/items/{pk}/edit").text
+    assert 'value="e1"' in page and "سؤال" in page
+    bad = author.post(f"/items/{pk}/edit", data={**form, "type": "short"})
+    assert bad.status_code == 400 and "accepted answer" in bad.text
+    ok = author.post(f"/items/{pk}/edit", data={**form, "question": "سؤال جديد", "reference": "ج"})
+    assert ok.status_code == 200 and "Saved." in ok.text
+    changed = next(it for it in store.items() if it["pk"] == pk)
+    assert changed["record"]["question"] == "سؤال جديد" and changed["extra"]["reference"] == "ج"
+    answered = store.items()[0]["pk"]  # answered by the fixture's models
+    resp = author.post(f"/items/{answered}/edit", data={**form, "id": "q0", "language": "sw"})
+    assert "can no longer change" in resp.text
+    assert store.items()[0]["record"]["question"] == "Swali 0?"
+    viewer, vtoken = client_for(data, "viewer")
+    assert viewer.post(f"/items/{pk}/edit", data={**form, "csrf_token": vtoken}).status_code == 403

@@ -150,6 +150,8 @@ def _pattern(path: str) -> str:
     parts = path.rstrip("/").split("/")
     if len(parts) == 3 and parts[1] == "jobs":
         return "/answers"
+    if len(parts) == 4 and parts[1] == "items" and parts[3] == "edit":
+        return "/items/new"
     return path
 
 

@@ -122,7 +122,35 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
                     return RedirectResponse("/items?saved=1", status_code=303)
                 except SovauditError as err:
                     problems = [f"{err.problem}; {err.fix or ''}"]
-        return c.page(request, "item_form.html", 400 if problems else 200, values=values, problems=problems)
+        return c.page(
+            request, "item_form.html", 400 if problems else 200, values=values, problems=problems, pk=None
+        )
+
+    async def item_edit(request: Any) -> Response:
+        pk = int(request.path_params["pk"])
+        found = [it for it in c.store.items() if it["pk"] == pk]
+        if not found:
+            return HTMLResponse("no such item", status_code=404)
+        values = dict.fromkeys((*items.PACK_FIELDS, *items.STUDIO_FIELDS), "")
+        values.update({k: v if isinstance(v, str) else " | ".join(v) for k, v in found[0]["record"].items()})
+        values.update({k: v for k, v in found[0]["extra"].items() if k in items.STUDIO_FIELDS})
+        problems: list[str] = []
+        if c.store.query("SELECT 1 FROM answers WHERE item_pk = ? LIMIT 1", (pk,)):
+            problems = [
+                "models have answered this item already, so it can no longer change; write a new item"
+            ]
+        elif request.method == "POST":
+            values.update(request.state.form)
+            record, extra, problems = items.check_item(values)
+            if not problems:
+                keep = {k: v for k, v in found[0]["extra"].items() if k not in items.STUDIO_FIELDS}
+                try:
+                    c.store.save_item(record, {**keep, **extra}, None, pk)
+                    return RedirectResponse("/items?saved=1", status_code=303)
+                except SovauditError as err:
+                    problems = [f"{err.problem}; {err.fix or ''}"]
+        status = 400 if problems and request.method == "POST" else 200
+        return c.page(request, "item_form.html", status, values=values, problems=problems, pk=pk)
 
     async def answers(request: Any) -> Response:
         error = ""
@@ -284,6 +312,7 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         ("/users", users, both),
         ("/items", item_list, get),
         ("/items/new", item_new, both),
+        ("/items/{pk:int}/edit", item_edit, both),
         ("/answers", answers, both),
         ("/jobs/{job:int}", job, get),
         ("/grade", grade, both),
