@@ -261,7 +261,9 @@ def test_folder_of_runs_public_and_secret(sealed: dict[str, Path], tmp_path: Pat
     doc = {"audit": "pack", "signature": "s", "summary": {"visibility": "public"}, "items": items}
     (public / "results.json").write_text(json.dumps(doc))
     key = sealed["root"] / "keys" / "sovaudit.key"
+    (folder / "manifest.intoto.json").write_text("{}")  # a stale statement is not kept
     assert main(["bundle", "seal", str(folder), "--key", str(key)]) == 0
+    assert not (folder / "manifest.intoto.json").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
     trees = manifest["sealed"]["trees"]
     assert {k: v["visibility"] for k, v in trees.items()} == {"open": "public", "secret": "secret"}

@@ -133,6 +133,10 @@ def seal(
     }
     if fmt == "in-toto":
         _write_envelope(bundle, manifest, forms, private)
+    else:
+        from .intoto import ENVELOPE
+
+        (bundle / ENVELOPE).unlink(missing_ok=True)  # an earlier seal's statement would no longer hold
     manifest["files"] = bundle_files(bundle)
     data = canonical(manifest)
     write_files_atomic(
