@@ -29,27 +29,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from .errors import SovauditError
+from .results import InputRecord
 
 INPUT_MARK = "sovaudit_input"  # key in a pydantic field's json_schema_extra: what kind of input it names
 _PREFIX = re.compile(r"^([a-z][a-z0-9_+-]*):(.+)$")  # tsv:PATH, jsonl:PATH, flores200:DIR, pct:FILE, hf:DIR
 MAX_FOLDER_FILES = 200_000  # a folder input with more regular files is refused (a wrong --data, e.g. /)
-
-
-class InputRecord(BaseModel):
-    """One input of a run: which spec field named it, what it is, where it was and its content digest."""
-
-    model_config = ConfigDict(frozen=True)
-
-    field: str  # the spec field, e.g. "corpus", "model.spec", "tokenizers[1]"
-    kind: str  # file | folder | asset | remote
-    value: str  # what the user wrote
-    path: str = ""  # the resolved path (portable: $SOVAUDIT_HOME/... for the asset cache); "" for assets
-    sha256: str = ""  # content digest; "" only for remote models
-    files: int = Field(default=0, ge=0)  # regular files hashed (folders); 1 for a file
-    bytes: int = Field(default=0, ge=0)
 
 
 def input_field(default: Any = ..., *, kind: str = "data", **kwargs: Any) -> Any:

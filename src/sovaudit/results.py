@@ -27,7 +27,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import __version__
 from .errors import SovauditError
-from .inputs import InputRecord
 
 FORMAT_VERSION = 2  # 2: audit_version, items and row_columns declared (1 is read and migrated)
 MIN_FORMAT_VERSION = 1
@@ -74,6 +73,21 @@ class Provenance(BaseModel):
     cpu: dict[str, str] = Field(default_factory=dict)  # see cpu_info(); empty in documents made before it
 
 
+class InputRecord(BaseModel):
+    """One input of a run (see :mod:`sovaudit.inputs`): the spec field that named it, what it is, where it
+    was and the SHA-256 of its content."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str  # the spec field, e.g. "corpus", "model.spec", "tokenizers[1]"
+    kind: str  # file | folder | asset | remote
+    value: str  # what the user wrote
+    path: str = ""  # the resolved path (portable: $SOVAUDIT_HOME/... for the asset cache); "" for assets
+    sha256: str = ""  # content digest; "" only for remote models
+    files: int = Field(default=0, ge=0)  # regular files hashed (folders); 1 for a file
+    bytes: int = Field(default=0, ge=0)
+
+
 class ResultsDocument(BaseModel):
     """One audit run: settings, provenance, signature and rows (plus audit-specific top-level objects)."""
 
@@ -91,6 +105,8 @@ class ResultsDocument(BaseModel):
     items: list[dict[str, Any]] = Field(default_factory=list)  # the per-item log
     notes: list[str] = Field(default_factory=list)
     inputs: list[InputRecord] = Field(default_factory=list)  # every input with its content digest
+    # metric column -> {"higher_is_better": true/false/null, "description": ...} (the audit's declaration)
+    metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

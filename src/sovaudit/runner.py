@@ -14,6 +14,7 @@ skipped, and the model's answer cache (SQLite, shared by workers) holds the answ
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ from pydantic import ValidationError
 
 from .audits.base import Audit, AuditSpec, ModelRef, Resources, Unit, as_plan, call_reduce, spec_json
 from .errors import SovauditError
-from .executors.base import META_KEY, RunStats, ShardStore, WorkUnit, get_executor, run_units
-from .inputs import InputRecord, combined_digest, unit_input_key
+from .executors.base import META_KEY, RunStats, ShardStore, WorkUnit, run_units
+from .executors.choose import get_executor
+from .inputs import combined_digest, unit_input_key
 from .outdir import check_file_target, locked_out
 from .registry import audits as audit_registry
-from .results import RESULTS_FILE, ROWS_CSV, ResultsDocument, write_files_atomic, write_results
+from .results import RESULTS_FILE, ROWS_CSV, InputRecord, ResultsDocument, write_files_atomic, write_results
 from .signature import with_inputs_part
 
 _RESOURCES: Resources | None = None
@@ -65,6 +67,7 @@ def score_payload(payload: dict[str, Any]) -> dict[str, Any]:
     unit = Unit(payload["shard"], payload["unit"])
     res = _resources()
     res.input_key = str(payload.get("inputs", ""))  # worker-side caches key on content, never on names
+    res.model_digest = str(payload.get("model_digest", ""))
     computed0, asked0 = res.answer_counts()
     result = audit.score(unit, spec, res)
     computed1, asked1 = res.answer_counts()
@@ -169,12 +172,22 @@ def _run_checked(
     subject = a.subject(the_spec)
     sj = spec_json(the_spec)
     ref = f"{type(a).__module__}:{type(a).__qualname__}"
+    # a worker keeps a loaded model across units and runs: it is keyed by the content of the model's files
+    model_digest = next((r.sha256 or r.value for r in records if r.field == "model.spec"), "")
     work = [
         WorkUnit(
             a.name,
             subject,
             u.shard,
-            {"audit": a.name, "ref": ref, "spec": sj, "shard": u.shard, "unit": u.payload, "inputs": key},
+            {
+                "audit": a.name,
+                "ref": ref,
+                "spec": sj,
+                "shard": u.shard,
+                "unit": u.payload,
+                "inputs": key,
+                "model_digest": model_digest,
+            },
             key,
         )
         for u, key in ((u, unit_input_key(records, u.reads)) for u in units)
@@ -243,6 +256,10 @@ def finish_document(
         doc.signature = audit.signature(spec)
     if not doc.settings:
         doc.settings = json.loads(spec_json(spec))
+    if not doc.row_columns:
+        doc.row_columns = list(audit.row_columns)
+    if not doc.metrics:
+        doc.metrics = {k: dataclasses.asdict(m) for k, m in audit.metrics.items()}
     records = list(audit.inputs(spec) if inputs is None else inputs)
     doc.inputs = records
     doc.signature = with_inputs_part(doc.signature, combined_digest(records))

@@ -87,7 +87,7 @@ def test_near_duplicates_with_minhash(tmp_path: Path, near_dup: bool) -> None:
     assert en["duplicate_documents"] == 0
     if near_dup:
         assert en["near_duplicate_documents"] == 4 and en["near_duplicate_rate"] == pytest.approx(0.8)
-        assert doc.signature.split("|")[-2] == "near:minhash64"
+        assert "near:minhash64" in doc.signature.split("|")
     else:
         assert "near_duplicate_rate" not in en
 

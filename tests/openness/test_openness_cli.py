@@ -47,7 +47,7 @@ def test_declaration_only_contract(tmp_path, write):
     assert doc["openness_index"]["out_of"] == 14
     assert len(doc["rows"]) == 1 and doc["rows"][0]["mof_class"] == 3
     keys = [k for k, _ in parse_signature(doc["signature"])]
-    assert keys == ["decl", "rules", "v"]
+    assert keys == ["decl", "rules", "in", "v"]
     assert (out / "rows.csv").is_file()
 
 
@@ -82,7 +82,7 @@ def test_model_and_sovaudit_declaration_combined(tmp_path, write):
     pkg = next(p for p in doc["openness_index"]["parameters"] if p["key"] == "package")
     assert pkg["class"] == "open" and pkg["basis"] == "declared"
     keys = [k for k, _ in parse_signature(doc["signature"])]
-    assert keys == ["model", "decl", "rules", "v"]
+    assert keys == ["model", "decl", "rules", "in", "v"]
 
 
 def test_several_models_one_row_each(tmp_path):

@@ -8,7 +8,8 @@ from pathlib import Path
 from ..errors import AssetError
 from ..signature import sha256_file
 from .catalogue import Asset
-from .store import CHUNK, assembler
+
+CHUNK = 1 << 20  # bytes read at a time while joining parts
 
 _PART = re.compile(r"^(?P<name>.+\.gguf)\.part(?P<index>\d+)$")
 
@@ -23,7 +24,6 @@ def _expected_sums(root: Path) -> dict[str, str]:
     return sums
 
 
-@assembler("gemma_parts")
 def gemma_parts(root: Path, asset: Asset) -> None:
     """Join ``<name>.gguf.partNN`` chunks (in index order) into ``<root>/<name>.gguf`` and check its SHA-256.
 
@@ -61,3 +61,8 @@ def gemma_parts(root: Path, asset: Asset) -> None:
             )
         for _, part in parts:
             part.unlink()
+
+
+# the built-in steps a catalogue entry can name in ``assemble`` (data, read by the store: no registration
+# by import side effect)
+BUILTIN_ASSEMBLERS = {"gemma_parts": gemma_parts}

@@ -306,4 +306,8 @@ def _safe_target(root: Path, member: str) -> Path:
 
 
 def _load_assemblers() -> None:
-    from . import assemble  # noqa: F401  (registers the built-in steps)
+    """Add the built-in steps of :mod:`.assemble` (a table, not registration by import side effect)."""
+    from .assemble import BUILTIN_ASSEMBLERS
+
+    for name, fn in BUILTIN_ASSEMBLERS.items():
+        ASSEMBLERS.setdefault(name, fn)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -30,9 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..signature import make_signature, short_hash
 
 if TYPE_CHECKING:
-    from ..inputs import InputRecord
     from ..models.base import LanguageModel
-    from ..results import ResultsDocument
+    from ..results import InputRecord, ResultsDocument
 
 
 class AuditSpec(BaseModel):
@@ -104,13 +103,19 @@ class Resources:
         #: content digest of the inputs the unit being scored reads (set by the runner before ``score``):
         #: a cache a worker keeps across units must include it in its key
         self.input_key = ""
+        #: content digest of the model's files for the unit being scored: part of the key of a loaded model,
+        #: so a model file edited between two runs of one process is loaded again, never served stale
+        self.model_digest = ""
 
     def model(self, ref: ModelRef) -> LanguageModel:
         """The model ``ref`` names, loaded on first use and kept for every later unit of this worker."""
         from ..models.cache import default_cache_path
 
-        key = ref.model_dump_json() + f"|{default_cache_path() if ref.cache else ''}"
+        prefix = ref.model_dump_json() + f"|{default_cache_path() if ref.cache else ''}|"
+        key = prefix + self.model_digest
         if key not in self._models:
+            for old in [k for k in self._models if k.startswith(prefix)]:
+                del self._models[old]  # an earlier version of the same model's files
             from ..models.loading import backend_of, load_model, parse_model_options
 
             _limit_threads()
@@ -159,6 +164,18 @@ def _limit_threads() -> None:
         torch.set_num_threads(int(threads))
 
 
+@dataclass(frozen=True)
+class Metric:
+    """How to read one metric column of an audit's rows (lm-eval's ``higher_is_better``, made explicit).
+
+    ``higher_is_better``: True, False, or None for a measure with no better direction (a position on an
+    axis, a bias score whose ideal is 0, a share). ``description`` says what a reader compares it with.
+    """
+
+    higher_is_better: bool | None
+    description: str
+
+
 SpecT = TypeVar("SpecT", bound=AuditSpec)
 
 
@@ -172,6 +189,8 @@ class Audit(Generic[SpecT]):
     row_columns: ClassVar[tuple[str, ...]] = ()
     #: one line for ``sovaudit run --help`` / ``sovaudit audits``
     summary: ClassVar[str] = ""
+    #: the metric columns of the rows and how to read them (recorded in every results document)
+    metrics: ClassVar[Mapping[str, Metric]] = {}
 
     def plan(self, spec: SpecT) -> Plan | Sequence[Unit]:
         """The units of work, in a deterministic order, with what ``reduce`` needs from planning."""

@@ -9,7 +9,7 @@ n-gram floor (pure, deterministic) and builds the document.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,7 +19,7 @@ from ..corpora.base import ParallelCorpus
 from ..inputs import input_field
 from ..models.base import ModelInfo
 from ..results import ResultsDocument
-from .base import Audit, ModelAuditSpec, Plan, Resources, Unit
+from .base import Audit, Metric, ModelAuditSpec, Plan, Resources, Unit
 from .competence import LanguagePlan, plan_languages, score_plans
 
 SEGMENTS_PER_UNIT = 64
@@ -65,6 +65,11 @@ class CompetenceAudit(Audit[CompetenceSpec]):
     """Bits per byte of a model on parallel text per language, against the reference and an n-gram floor."""
 
     name = "competence"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "bits_per_byte": Metric(False, "model's bits per UTF-8 byte of the text"),
+        "bits_per_english_byte": Metric(False, "bits per byte of the aligned English text (content-fair)"),
+        "ratio_to_reference": Metric(False, "bits relative to the reference language (1 = parity)"),
+    }
     version = "2"
     Spec = CompetenceSpec
     summary = "bits per byte of a model per language on parallel text, with an n-gram floor"

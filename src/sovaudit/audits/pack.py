@@ -18,7 +18,7 @@ the run with the first problem and the count (``sovaudit pack validate`` lists t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,7 +32,7 @@ from ..packs.scoring import choices, clean_response, prompt, short_answer_correc
 from ..results import AssetRecord, ResultsDocument, make_provenance
 from ..signature import hashed
 from ..stats import bootstrap, mean_metric, point
-from .base import Audit, ModelAuditSpec, Resources, Unit
+from .base import Audit, Metric, ModelAuditSpec, Resources, Unit
 
 ITEMS_PER_UNIT = 100
 
@@ -149,6 +149,9 @@ class PackAudit(Audit[PackSpec]):
     """Scores a model on a probe pack, per language and topic."""
 
     name = "pack"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "score": Metric(True, "share of the pack's items answered correctly"),
+    }
     version = "1"
     Spec = PackSpec
     row_columns: ClassVar[tuple[str, ...]] = (

@@ -7,7 +7,7 @@ reduces the summed counts with :func:`.tokenizer_tax_doc.build_document`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..inputs import input_field
 from ..results import ResultsDocument
-from .base import Audit, AuditSpec, Plan, Resources, Unit
+from .base import Audit, AuditSpec, Metric, Plan, Resources, Unit
 from .tokenizer_tax import ROW_COLUMNS, TaxCounts, TaxSpec, TokenizerTaxAudit
 
 
@@ -80,6 +80,12 @@ class TokenizersAudit(Audit[TokenizersSpec]):
     """How many more tokens the same content costs in each language (Petrov et al. 2023)."""
 
     name = "tokenizers"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "premium": Metric(False, "tokens for the same content relative to the reference (1 = parity)"),
+        "tokens_per_byte": Metric(False, "tokens per UTF-8 byte of text"),
+        "relative_price": Metric(False, "what the same content costs against the reference, by tokens"),
+        "fallback_fraction": Metric(False, "share of tokens that are byte fallbacks (no real piece)"),
+    }
     version = "1"
     Spec = TokenizersSpec
     summary = "language tax of tokenizers: token premium per language against the reference"

@@ -98,6 +98,14 @@ def _politics(doc: ResultsDocument) -> Headline:
     return "; ".join(parts) or "no axis scored", None
 
 
+def _pack(doc: ResultsDocument) -> Headline:
+    """A probe pack's scores; an example pack (written by the project to show the format) says so first."""
+    text, value = _scored(doc)
+    if doc.summary.get("example"):
+        return f"EXAMPLE pack {doc.summary.get('pack', '')} (not authoritative): {text}", None
+    return text, value
+
+
 def _scored(doc: ResultsDocument) -> Headline:
     rows = [r for r in doc.rows if r.get("score") is not None]
     overall = [r for r in rows if r.get("topic") in (None, "all")] or rows
@@ -128,7 +136,7 @@ HEADLINES: dict[str, Callable[[ResultsDocument], Headline]] = {
     "opinions": _opinions,
     "politics": _politics,
     "culture": _scored,
-    "pack": _scored,
+    "pack": _pack,
     "openness": _openness,
     "corpus": _corpus,
 }

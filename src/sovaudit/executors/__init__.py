@@ -7,6 +7,7 @@ completion marker, and the audit reduces the results, which come back in unit or
 
 from __future__ import annotations
 
-from .base import Executor, RunStats, ShardStore, WorkUnit, get_executor, run_units
+from .base import Executor, RunStats, ShardStore, WorkUnit, run_units
+from .choose import get_executor
 
 __all__ = ["Executor", "RunStats", "ShardStore", "WorkUnit", "get_executor", "run_units"]

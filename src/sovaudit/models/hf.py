@@ -77,8 +77,20 @@ def _sha256_file(path: Path) -> str:
     return sha256_file(path)
 
 
+DIGESTED_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer.model",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.json",
+    "merges.txt",
+)
+
+
 def folder_digest(folder: Path) -> str:
-    """SHA-256 over the weight files and config of a model folder (or the source GGUF it was made from)."""
+    """SHA-256 over the weight files, config and tokenizer files of a model folder (or the source GGUF it
+    was made from): what the answers depend on, so an edited tokenizer can never reuse cached answers."""
     marker = folder / SOURCE_MARKER
     if marker.is_file():
         return str(json.loads(marker.read_text(encoding="utf-8"))["sha256"])
@@ -86,7 +98,7 @@ def folder_digest(folder: Path) -> str:
     files = sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and (p.suffix in WEIGHT_SUFFIXES or p.name == "config.json")
+        if p.is_file() and (p.suffix in WEIGHT_SUFFIXES or p.name in DIGESTED_FILES)
     )
     for p in files:
         h.update(p.name.encode() + b"\0" + _sha256_file(p).encode() + b"\n")

@@ -47,13 +47,32 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 
-if TYPE_CHECKING:
-    from .engine import Engine
+from .limits import EngineLimits
+
+
+class Engine(Protocol):
+    """What packing uses of :class:`sovaudit.models.engine.Engine` (a protocol: no import of the engine,
+    which imports this module)."""
+
+    model: Any
+    config: Any
+    decoder: Any
+    device: torch.device
+    limits: EngineLimits
+
+    def rows_per_batch(self, seq_len: int) -> int: ...
+
+    def _logit_rows(self) -> int: ...
+
+    def _score_rows(
+        self, hidden: torch.Tensor, targets: torch.Tensor, at: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]: ...
+
 
 Group = tuple[tuple[int, ...], list[tuple[int, list[int]]]]  # context, [(request index, continuation)]
 Scored = tuple[torch.Tensor, list[int], list[int], list[tuple[int, int, int]]]  # hidden, targets, rows, spans

@@ -14,7 +14,7 @@ the biased one); CBBQ adds ``s_total``; CrowS-Pairs rows have ``pct_stereotype``
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,7 +27,7 @@ from ...inputs import input_field
 from ...results import ResultsDocument, make_provenance
 from ...signature import short_hash
 from ...stats import bootstrap, point
-from ..base import Audit, ModelAuditSpec, Plan, Resources, Unit, spec_json
+from ..base import Audit, Metric, ModelAuditSpec, Plan, Resources, Unit, spec_json
 from . import metrics as M
 from .data import LANGUAGES, Loaded, load
 from .items import BENCHMARKS, Item
@@ -168,6 +168,13 @@ class BiasAudit(Audit[BiasSpec]):
     """Social-bias benchmarks (BBQ, KoBBQ, CBBQ, JBBQ, CrowS-Pairs EN/FR), scored as their papers define."""
 
     name = "bias"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "s_dis": Metric(None, "bias score in disambiguated contexts: 0 none, + stereotyped, - anti"),
+        "s_amb": Metric(None, "bias score in ambiguous contexts: 0 none, + stereotyped, - anti"),
+        "accuracy_ambig": Metric(True, "share of ambiguous items answered 'unknown'"),
+        "accuracy_disambig": Metric(True, "share of disambiguated items answered correctly"),
+        "pct_stereotype": Metric(None, "CrowS-Pairs: % of pairs, stereotype likelier (50 = none)"),
+    }
     version = "1"
     Spec = BiasSpec
     row_columns: ClassVar[tuple[str, ...]] = ROW_COLUMNS

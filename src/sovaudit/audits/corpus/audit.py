@@ -12,17 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ...errors import SovauditError
 from ...executors import WorkUnit
 from ...inputs import input_field
 from ...results import ResultsDocument, make_provenance
 from ...signature import hashed, make_signature
-from ..base import Audit, AuditSpec, Resources, Unit
+from ..base import Audit, AuditSpec, Metric, Resources, Unit
 from .counts import CorpusCounts, merge_all
 from .lid import BUILTIN, DEFAULT_LID, describe
 from .process import ShardSettings, process_unit
@@ -166,8 +166,35 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
     """Which languages a corpus holds, in what share, how clean, against how many people speak them."""
 
     name = "corpus"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "share": Metric(None, "share of the corpus's bytes in the language"),
+        "representation_ratio": Metric(None, "share of bytes / share of speakers (1 = proportional)"),
+        "duplicate_rate": Metric(False, "share of exact-duplicate documents"),
+    }
     version = "1"
     Spec = CorpusAuditSpec
+    row_columns: ClassVar[tuple[str, ...]] = (
+        "language",
+        "iso639_3",
+        "script",
+        "name",
+        "documents",
+        "paragraphs",
+        "bytes",
+        "share",
+        "document_bytes",
+        "distinct_documents",
+        "duplicate_documents",
+        "duplicate_rate",
+        "low_confidence_rate",
+        "script_mismatch",
+        "script_mismatch_rate",
+        "near_duplicate_documents",  # with near_dup only
+        "near_duplicate_rate",
+        "speakers",
+        "speaker_share",
+        "representation_ratio",
+    )
     summary = "corpus language audit: languages, shares, duplicates, representation vs speakers"
 
     def plan(self, spec: CorpusAuditSpec) -> list[Unit]:

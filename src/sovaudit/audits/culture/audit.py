@@ -12,7 +12,7 @@ gap on the same questions with a paired bootstrap interval: the headline.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -25,7 +25,7 @@ from ...models.base import GenerateRequest
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed
 from ...stats import bootstrap, mean_metric, point
-from ..base import Audit, ModelAuditSpec, Resources, Unit
+from ..base import Audit, Metric, ModelAuditSpec, Resources, Unit
 from .blend import (
     COUNTRIES,
     DEFAULT_PROMPT,
@@ -175,6 +175,11 @@ class CultureAudit(Audit[CultureSpec]):
     """BLEnD per country and language, with the local-language vs English gap."""
 
     name = "culture"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "score": Metric(True, "share of questions answered as annotators/the key did"),
+        "weighted_score": Metric(True, "score weighted by annotator agreement (BLEnD)"),
+        "idk_rate": Metric(None, "share of 'I don't know' answers"),
+    }
     version = "1"
     Spec = CultureSpec
     row_columns: ClassVar[tuple[str, ...]] = (

@@ -11,11 +11,11 @@ describe the first subject.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -23,7 +23,7 @@ from ...errors import SovauditError
 from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, make_signature, short_hash
-from ..base import Audit, AuditSpec, Resources, Unit
+from ..base import Audit, AuditSpec, Metric, Resources, Unit
 from . import index as oi
 from .declarations import Declaration, MofInput, load_declaration, mof_input
 from .evidence import Evidence, Fact, gather
@@ -314,8 +314,25 @@ class OpennessAudit(Audit[OpennessSpec]):
     """Openness of models: MOF class, OSAID 1.0 and the openness index, each fact with its evidence."""
 
     name = "openness"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "mof_class": Metric(False, "Model Openness Framework class (1 = most open, 4 = none met)"),
+        "index_total": Metric(True, "openness index points (14 parameters)"),
+    }
     version = "1"
     Spec = OpennessSpec
+    row_columns: ClassVar[tuple[str, ...]] = (
+        "subject",
+        "model",
+        "declarations",
+        "license",
+        "license_osi_approved",
+        "mof_class",
+        "mof_class_1",
+        "mof_class_2",
+        "mof_class_3",
+        "osaid",
+        "index_total",
+    )
     summary = "openness: MOF class, OSAID 1.0, openness index, from files and declarations"
 
     def plan(self, spec: OpennessSpec) -> Sequence[Unit]:

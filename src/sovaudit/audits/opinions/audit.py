@@ -9,37 +9,19 @@ over questions, the uniform answerer's similarity, and the rank of the user's co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field
+from typing import Any, ClassVar
 
 from ...errors import SovauditError
-from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, sha256_file, short_hash
-from ..base import Audit, ModelAuditSpec, Plan, Resources, Unit, spec_json
+from ..base import Audit, Metric, Plan, Resources, Unit, spec_json
 from .prompts import LETTERS, build_prompt, country_aliases, from_logprobs, shifts, template
 from .readers import OpinionQuestion, countries, read_opinions
+from .spec import OpinionsSpec
 
 ROW_COLUMNS = ("country", "similarity", "ci_low", "ci_high", "uniform_similarity", "n_questions", "rank")
-
-
-class OpinionsSpec(ModelAuditSpec):
-    """Settings of an opinions run."""
-
-    data: str = input_field(kind="opinions")
-    data_sha256: str | None = None  # the published file's SHA-256: checked before any work when given
-    countries: tuple[str, ...] = ()  # the user's countries: ISO 3166 codes or names as the file spells them
-    prompting: Literal["default", "cross-national"] = "default"
-    permutations: int = Field(4, ge=1, le=26)
-    language: str = "en"
-    bootstrap: int = Field(1000, ge=0)
-    seed: int = Field(0, ge=0)  # numpy refuses a negative seed: refuse it before any work
-    skip_bad_rows: bool = False
-    limit: int | None = Field(None, ge=1)  # the first N questions only
-    shard_size: int = Field(100, ge=1)
 
 
 def file_digest(path: str) -> str:
@@ -75,6 +57,9 @@ class OpinionsAudit(Audit[OpinionsSpec]):
     """GlobalOpinionQA similarity per country (Durmus et al. 2023), order-debiased by cyclic shifts."""
 
     name: ClassVar[str] = "opinions"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "similarity": Metric(None, "1 - Jensen-Shannon distance to a country's answers"),
+    }
     version: ClassVar[str] = "1"
     Spec: ClassVar[type[OpinionsSpec]] = OpinionsSpec
     row_columns: ClassVar[tuple[str, ...]] = ROW_COLUMNS

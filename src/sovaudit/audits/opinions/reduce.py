@@ -11,7 +11,7 @@ from .prompts import LetterScores, average
 from .readers import OpinionQuestion
 
 if TYPE_CHECKING:
-    from .audit import OpinionsSpec
+    from .spec import OpinionsSpec
 
 
 def _items(

@@ -8,7 +8,7 @@ reported as the median over variants with min, max and interquartile range. plan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -17,7 +17,7 @@ from pydantic import Field
 from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import short_hash
-from ..base import Audit, ModelAuditSpec, Resources, Unit, spec_json
+from ..base import Audit, Metric, ModelAuditSpec, Resources, Unit, spec_json
 from . import scoring
 from .prompts import Variant, build_prompt, check_forced_choice, rottger_files, variants
 from .signal import order_signal
@@ -60,6 +60,9 @@ class PoliticsAudit(Audit[PoliticsSpec]):
     """Political lean per axis (8values, Political Compass, own statements) with its spread over variants."""
 
     name: ClassVar[str] = "politics"
+    metrics: ClassVar[Mapping[str, Metric]] = {
+        "score": Metric(None, "position on the axis (0-100, 50 = centre); read only when signal is true"),
+    }
     version: ClassVar[str] = "1"
     Spec: ClassVar[type[PoliticsSpec]] = PoliticsSpec
     row_columns: ClassVar[tuple[str, ...]] = ROW_COLUMNS
