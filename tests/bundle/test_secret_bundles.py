@@ -331,3 +331,16 @@ def test_a_pack_run_of_unknown_visibility_is_not_sealed(sealed: dict[str, Path],
     _tamper_json(copy / "spec.json", lambda d: d["spec"].update(pack=str(tmp_path / "gone")))
     assert main(["bundle", "seal", str(copy), "--key", str(sealed["root"] / "keys" / "sovaudit.key")]) == 2
     assert not (copy / "manifest.json").exists()
+
+
+def test_any_byte_changed_in_any_public_file_fails(sealed: dict[str, Path], tmp_path: Path) -> None:
+    """One byte flipped in the middle of each file of the public copy, one file at a time: verify fails."""
+    names = sorted(p.relative_to(sealed["public"]) for p in sealed["public"].rglob("*") if p.is_file())
+    assert len(names) >= 8
+    for k, name in enumerate(names):
+        copy = tmp_path / f"c{k}"
+        shutil.copytree(sealed["public"], copy)
+        data = bytearray((copy / name).read_bytes())
+        data[len(data) // 2] ^= 0x01
+        (copy / name).write_bytes(bytes(data))
+        assert verify(copy, sealed["pub"]) != 0, name
