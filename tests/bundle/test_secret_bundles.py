@@ -122,7 +122,7 @@ def test_report_of_public_results_shows_scores_not_items(sealed: dict[str, Path]
     html = render_report([load_results(sealed["public"] / "results.json")]).encode("utf-8")
     _, secret_strings = secret_items()
     assert not [s for s in secret_strings if s.encode() in html]
-    assert b"crops" in html and b"soil" in html
+    assert b"crops" in html and b"soil" in html and b"Secret pack:" in html
 
 
 def independent_verify(proof: dict) -> bool:

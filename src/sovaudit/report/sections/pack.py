@@ -45,6 +45,7 @@ def render(docs: list[ResultsDocument], env: jinja2.Environment) -> str:
                 "domain": s.get("domain", ""),
                 "countries": ", ".join(str(c) for c in s.get("countries") or []),
                 "example": bool(s.get("example")),
+                "secret": s.get("visibility") == "secret",
                 "model": s.get("model", ""),
                 "signature": doc.signature,
                 "lines": lines,
