@@ -65,6 +65,7 @@ def test_sigkill_loses_no_acknowledged_grade(tmp_path: Path) -> None:
     assert 40 <= n_acked < 2 * len(answers), n_acked
     stored = {(g["grader"], int(g["answer_id"])) for g in store.grade_rows()}
     lost = [(n, a) for n, ids in acked.items() for a in ids if (n, a) not in stored]
+    print(f"\nkill: {n_acked} acknowledged before SIGKILL, {len(stored)} stored, {len(lost)} lost")
     assert lost == []
     # the server comes back on the same data and grading goes on
     proc = serve(data, port)
