@@ -148,3 +148,18 @@ def test_adjudicated_grade_replaces_the_graders_in_the_means(tmp_path: Path) -> 
     assert after[("model-x", "correct")]["mean"] == 3.0 and after[("model-x", "correct")]["n_grades"] == 1
     assert grading.disagreements(store)[0]["final"]["correct"] == 3
     assert len(nums["grades"]) == 2  # the graders' own grades are kept
+
+
+def test_cli_pack_round_trip_and_private_database(tmp_path: Path) -> None:
+    import stat
+
+    from sovaudit.cli import main
+
+    src = EXAMPLES / "climate-agriculture"
+    data = tmp_path / "data"
+    assert main(["studio", "import-pack", str(src), "--data", str(data)]) == 0
+    assert stat.S_IMODE((data / "studio.sqlite").stat().st_mode) == 0o600
+    assert main(["studio", "export-pack", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    for p in src.iterdir():
+        assert (tmp_path / "out" / p.name).read_bytes() == p.read_bytes()
+    assert main(["studio", "export-pack", "--data", str(data), "--out", str(tmp_path / "out")]) == 2

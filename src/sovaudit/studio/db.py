@@ -8,7 +8,9 @@ form (a network blip, a double click) never counts twice.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -71,8 +73,13 @@ class Store:
         self.data = Path(data)
         self.data.mkdir(parents=True, exist_ok=True)
         self.path = self.data / DB_FILE
+        new = not self.path.exists()
         with self.connect() as con:
             con.executescript(SCHEMA)
+        if new:  # password hashes and unpublished items: readable by the owner only
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.chmod(str(self.path) + suffix, 0o600)
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
