@@ -148,7 +148,7 @@ def _exists(path: Path) -> bool:
 
 
 def _path_record(label: str, value: str, path: Path, cache: Any) -> InputRecord | None:
-    from .bundle.manifest import portable_path
+    from .portable import portable_path
 
     st = path.stat()
     if stat.S_ISREG(st.st_mode):

@@ -52,7 +52,7 @@ def test_results_contract_and_signature(audited) -> None:
     for row in json.loads((out / "results.json").read_text())["rows"]:
         assert {"language", "documents", "bytes", "share"} <= set(row)
         assert 0.0 <= row["share"] <= 1.0
-    pattern = r"corpus:corpus@[0-9a-f]{8}\|lid:pycld2-[\w.]+\|field:text\|ref:world\|v:[\w.]+"
+    pattern = r"corpus:corpus@[0-9a-f]{8}\|lid:pycld2-[\w.]+\|field:text\|ref:world\|in:[0-9a-f]{8}\|v:[\w.]+"
     assert re.fullmatch(pattern, doc.signature)
     shards = sorted((out / "shards").glob("*.done"))
     assert len(shards) == doc.summary["shards"]["total"] > 8  # byte ranges and row groups cut the files

@@ -31,11 +31,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import __version__
 from ..errors import SovauditError
+from ..portable import portable_path
 from ..results import write_files_atomic
 from ..safeio import hash_regular, kind_of
 from . import keys as _keys
 from .hashing import HashCache
-from .verify import HOME_PREFIX, MANIFEST, SIGNATURE, VerifyReport, read_manifest, verify_bundle
+from .verify import MANIFEST, SIGNATURE, VerifyReport, read_manifest, verify_bundle
 
 __all__ = ["MANIFEST", "SIGNATURE", "VerifyReport", "bundle_files", "read_manifest", "verify_bundle"]
 
@@ -44,25 +45,6 @@ EXCLUDED = frozenset({MANIFEST, SIGNATURE})  # top level only
 
 InputSpec = tuple[str | Path, str]  # (path, kind)
 MAX_BUNDLE_FILE = 1 << 40  # 1 TiB: a bound on any one file's read, far above any real bundle file
-
-
-def portable_path(path: Path) -> str:
-    """``$SOVAUDIT_HOME/...`` for a file in the asset cache (so another machine finds its own copy and the
-    manifest does not reveal the signer's home folder); the absolute path otherwise."""
-    from ..assets.store import home
-
-    resolved = path.resolve()
-    try:
-        return HOME_PREFIX + resolved.relative_to(home().resolve()).as_posix()
-    except ValueError:
-        return str(resolved)
-
-
-def local_path(text: str) -> Path:
-    """Inverse of :func:`portable_path` on this machine."""
-    from ..assets.store import home
-
-    return home() / text[len(HOME_PREFIX) :] if text.startswith(HOME_PREFIX) else Path(text)
 
 
 def _entry(path: Path, digest: str) -> dict[str, Any]:
@@ -161,7 +143,11 @@ def write_manifest(
     else:
         private = _keys.load_private_key(key)
     cache = HashCache(enabled=use_cache)
-    records = hash_inputs(inputs, cache)
+    from .run_inputs import check_and_list
+
+    named = {str(Path(p).resolve()) for p, _ in inputs}
+    recorded = [(p, k) for p, k in check_and_list(bundle, cache) if str(Path(p).resolve()) not in named]
+    records = hash_inputs([*inputs, *recorded], cache)
     cache.save()
     pub = private.public_key()
     manifest = {

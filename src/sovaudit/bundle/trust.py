@@ -164,7 +164,7 @@ class SignerStatus:
 def signer_status(bundle: Path, trusted: list[TrustedKey] | None = None) -> SignerStatus:
     """Check only the manifest's signature (no file hashes) and whose key made it; never raises."""
     from ..safeio import MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, read_regular
-    from .verify import MANIFEST, SIGNATURE
+    from .layout import MANIFEST, SIGNATURE
 
     try:
         data = read_regular(bundle / MANIFEST, MAX_MANIFEST_BYTES)

@@ -31,6 +31,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..errors import SovauditError
+from ..portable import HOME_PREFIX
 from ..safeio import (
     MAX_MANIFEST_BYTES,
     MAX_SIGNATURE_BYTES,
@@ -45,11 +46,9 @@ from ..safeio import (
 )
 from . import keys as _keys
 from .hashing import HashCache
+from .layout import MANIFEST, SIGNATURE
 from .trust import TrustedKey, trusted_keys
 
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-HOME_PREFIX = "$SOVAUDIT_HOME/"
 EXIT_UNTRUSTED = 3
 DEFAULT_MAX_SECONDS = 3600.0
 

@@ -202,7 +202,24 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
         units, files, settings = plan_units(_legacy(spec))
         describe(settings.lid)  # an unknown detector or a missing fastText file: refused before any work
         check_some_readable(files)
-        return [Unit(u.shard, u.payload) for u in units]
+        # each shard is keyed by the content of its own file (SHA-256, hashed once per file version through
+        # the hash cache, keyed with ctime): an edited file reruns its shards only, never a stale one
+        from ...bundle.hashing import HashCache
+
+        cache = HashCache()
+        digests: dict[str, str] = {}
+        for u in units:
+            path = str(u.payload["shard"]["path"])
+            if path not in digests:
+                try:
+                    digests[path] = cache.sha256(Path(path))
+                except OSError:
+                    digests[path] = ""  # unreadable: the unit reports it
+        cache.save()
+        return [
+            Unit(u.shard, {**u.payload, "sha256": digests[str(u.payload["shard"]["path"])]}, reads=())
+            for u in units
+        ]
 
     def score(self, unit: Unit, spec: CorpusAuditSpec, resources: Resources) -> dict[str, Any]:
         return process_unit(unit.payload)
