@@ -87,7 +87,9 @@ def test_export_feeds_report(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert doc["audit"] == "studio" and doc["signature"].startswith("studio:items@")
     kinds = {r["kind"] for r in doc["rows"]}
     assert kinds == {"rubric", "rating", "agreement"}
-    rating = {r["model"]: r for r in doc["rows"] if r["kind"] == "rating"}
+    rating = {r["model"]: r for r in doc["rows"] if r["kind"] == "rating" and r["language"] == "all"}
+    by_lang = {(r["language"], r["model"]) for r in doc["rows"] if r["kind"] == "rating"}
+    assert by_lang == {(lang, m) for lang in ("all", "sw") for m in ("model-x", "model-y")}
     assert rating["model-x"]["value"] > rating["model-y"]["value"]
     alpha = {(r["dimension"], r["level"]): r["value"] for r in doc["rows"] if r["kind"] == "agreement"}
     assert alpha[("correct", "ordinal")] == pytest.approx(1.0)

@@ -39,6 +39,12 @@ def numbers(store: Store, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
     means = rubric_means(decided, RUBRIC, n_boot, seed)
     battles = [(v["model_a"], v["model_b"], v["winner"]) for v in votes if v["model_a"] != v["model_b"]]
     ratings = bt_bootstrap(battles, n_boot=min(n_boot, 500), seed=seed) if battles else {}
+    by_language: dict[str, dict[str, dict[str, Any]]] = {}
+    for lang in sorted({v["language"] for v in votes}):
+        lb = [(v["model_a"], v["model_b"], v["winner"]) for v in votes if v["language"] == lang]
+        lb = [b for b in lb if b[0] != b[1]]
+        if lb:
+            by_language[lang] = bt_bootstrap(lb, n_boot=min(n_boot, 500), seed=seed)
     by_answer: dict[int, dict[str, list[Any]]] = {}
     for g in grades:
         for dim in RUBRIC:
@@ -59,6 +65,7 @@ def numbers(store: Store, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
     return {
         "rubric": means,
         "ratings": ratings,
+        "ratings_by_language": by_language,
         "agreement": agreement,
         "grades": grades,
         "votes": votes,
@@ -86,12 +93,17 @@ def results_document(store: Store, n_boot: int = 1000, seed: int = 0) -> Any:
                 "level": "",
             }
         )
-    for model, r in sorted(nums["ratings"].items(), key=lambda kv: -kv[1]["rating"]):
+    per_language = [("all", nums["ratings"]), *sorted(nums["ratings_by_language"].items())]
+    for lang, model, r in [
+        (lang, m, r)
+        for lang, rs in per_language
+        for m, r in sorted(rs.items(), key=lambda kv: -kv[1]["rating"])
+    ]:
         rows.append(
             {
                 "kind": "rating",
                 "model": model,
-                "language": "all",
+                "language": lang,
                 "dimension": "pairwise",
                 "value": r["rating"],
                 "ci_low": r["ci_low"],
