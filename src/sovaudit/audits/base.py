@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..signature import make_signature, short_hash
+from .country import CountryOptions, CountryPlan, Headline, Planned, scored_headline
 
 if TYPE_CHECKING:
     from ..models.base import LanguageModel
@@ -191,6 +192,11 @@ class Audit(Generic[SpecT]):
     summary: ClassVar[str] = ""
     #: the metric columns of the rows and how to read them (recorded in every results document)
     metrics: ClassVar[Mapping[str, Metric]] = {}
+    #: its column in a country audit's scorecard ("": not part of country audits), and the column's place
+    dimension: ClassVar[str] = ""
+    dimension_order: ClassVar[int] = 100
+    #: run after the country audit's other audits (e.g. it needs a model converted by them)
+    country_runs_last: ClassVar[bool] = False
 
     def plan(self, spec: SpecT) -> Plan | Sequence[Unit]:
         """The units of work, in a deterministic order, with what ``reduce`` needs from planning."""
@@ -203,6 +209,20 @@ class Audit(Generic[SpecT]):
     def reduce(self, partials: Sequence[dict[str, Any]], spec: SpecT, context: Any = None) -> ResultsDocument:
         """The results document from every unit's partial result (in plan order) and the plan's context."""
         raise NotImplementedError
+
+    # -- a country audit (sovaudit.country discovers these; defaults: not part of it) ------------------------
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """What a country audit runs of this audit for ``model`` (``None``: once, not per model): planned
+        runs, or what cannot be measured with the reason and the command that would measure it."""
+        return ()
+
+    def country_prepare(self, planned: Planned) -> Planned:
+        """A planned run made ready just before it runs (e.g. a tokenizer found in a converted model)."""
+        return planned
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The scorecard cell of one of its documents: text, and the number it leads with."""
+        return scored_headline(doc)
 
     # -- derived; rarely overridden ------------------------------------------------------------------------
     def signature_parts(self, spec: SpecT) -> list[tuple[str, str]]:

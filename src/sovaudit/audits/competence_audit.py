@@ -21,6 +21,7 @@ from ..models.base import ModelInfo
 from ..results import ResultsDocument
 from .base import Audit, Metric, ModelAuditSpec, Plan, Resources, Unit
 from .competence import LanguagePlan, plan_languages, score_plans
+from .country import CountryOptions, CountryPlan, Headline, Planned, fmt, model_ref, slug
 
 SEGMENTS_PER_UNIT = 64
 
@@ -114,6 +115,39 @@ class CompetenceAudit(Audit[CompetenceSpec]):
         info = ModelInfo(**{**partials[0]["model"], "caveats": tuple(partials[0]["model"]["caveats"])})
         run = CompetenceRun(corpus, info, spec, ref, plans, [*notes, *info.caveats])
         return build_document(run, score_plans(plans, scored, ref, spec.ngram_order))
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Language competence"
+    dimension_order = 20
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """Bits per byte of the model on every language of the country (a sample of the shipped corpora)."""
+        if model is None:
+            return ()
+        from ..corpora.shipped import with_text
+
+        spec = {
+            "model": model_ref(model, opts),
+            "country": opts.country.upper(),
+            "bootstrap": opts.bootstrap,
+            "corpus": with_text(opts.competence_corpus, opts.text),
+        }
+        return [Planned(self.name, model, spec, f"competence/{slug(model)}")]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The worst language by bits per byte, and where the model is worse than a 5-gram."""
+        from ..names import row_label
+
+        ref = doc.summary.get("reference")
+        rows = [r for r in doc.rows if r.get("language") != ref and r.get("bits_per_byte") is not None]
+        if not rows:
+            return "no language besides the reference", None
+        worst = max(rows, key=lambda r: r["bits_per_byte"])
+        floor = [row_label(r) for r in rows if (r.get("vs_ngram") or 0) > 1]
+        text = f"worst {row_label(worst)} {fmt(worst['bits_per_byte'])} bits/byte"
+        if floor:
+            text += f"; worse than a 5-gram in {', '.join(floor)}"
+        return text, float(worst["bits_per_byte"])
 
 
 def model_info_dict(info: ModelInfo) -> dict[str, Any]:

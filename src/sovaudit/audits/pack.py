@@ -33,6 +33,16 @@ from ..results import AssetRecord, ResultsDocument, make_provenance
 from ..signature import hashed
 from ..stats import bootstrap, mean_metric, point
 from .base import Audit, Metric, ModelAuditSpec, Resources, Unit
+from .country import (
+    CountryOptions,
+    CountryPlan,
+    Headline,
+    NotMeasured,
+    Planned,
+    model_ref,
+    scored_headline,
+    slug,
+)
 
 ITEMS_PER_UNIT = 100
 
@@ -283,3 +293,41 @@ class PackAudit(Audit[PackSpec]):
             ("max_tokens", str(spec.max_tokens or pack.meta.max_tokens)),
             ("audit", f"{self.name}.{self.version}"),
         ]
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Probe packs"
+    dimension_order = 70
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """Every installed probe pack tagged with the country."""
+        if model is None:
+            return ()
+        from ..packs import packs_for_country
+
+        cc = opts.country.upper()
+        packs = packs_for_country(cc)
+        if not packs:
+            return [
+                NotMeasured(
+                    self.name,
+                    model,
+                    f"no installed probe pack is tagged with {cc}",
+                    f"sovaudit pack new DIR --country {cc}  # then put it in $SOVAUDIT_PACKS",
+                )
+            ]
+        return [
+            Planned(
+                self.name,
+                model,
+                {"model": model_ref(model, opts), "pack": str(p.path), "bootstrap": opts.bootstrap},
+                f"pack/{slug(p.meta.name)}/{slug(model)}",
+            )
+            for p in packs
+        ]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The pack's scores; an example pack (written by the project to show the format) says so first."""
+        text, value = scored_headline(doc)
+        if doc.summary.get("example"):
+            return f"EXAMPLE pack {doc.summary.get('pack', '')} (not authoritative): {text}", None
+        return text, value

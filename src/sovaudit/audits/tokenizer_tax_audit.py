@@ -16,7 +16,11 @@ from pydantic import Field
 from ..inputs import input_field
 from ..results import ResultsDocument
 from .base import Audit, AuditSpec, Metric, Plan, Resources, Unit
+from .country import TAX_CORPUS, CountryOptions, CountryPlan, Headline, Planned, fmt, slug
 from .tokenizer_tax import ROW_COLUMNS, TaxCounts, TaxSpec, TokenizerTaxAudit
+
+# the bundled tokenizer of each embedded model (a model folder's own tokenizer.json is used otherwise)
+MODEL_TOKENIZERS = {"gemma3-270m": "gemma3"}
 
 
 class TokenizersSpec(AuditSpec):
@@ -128,3 +132,41 @@ class TokenizersAudit(Audit[TokenizersSpec]):
         doc = build_document(audit, counts)
         doc.notes = [*notes, *doc.notes]
         return doc
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Language tax"
+    dimension_order = 10
+    country_runs_last = True  # a model without a bundled tokenizer needs its converted folder first
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """The model's own tokenizer over every language of the country (shipped corpora, FLORES first)."""
+        if model is None:
+            return ()
+        from ..corpora.shipped import with_text
+
+        # bundled for known models, else the model's tokenizer.json (resolved by country_prepare)
+        tok = MODEL_TOKENIZERS.get(model, f"model:{model}")
+        spec = {
+            "tokenizers": (tok,),
+            "country": opts.country.upper(),
+            "corpus": with_text(TAX_CORPUS, opts.text),
+        }
+        return [Planned(self.name, model, spec, f"tokenizers/{slug(model)}")]
+
+    def country_prepare(self, planned: Planned) -> Planned:
+        """``model:SPEC`` -> the model's own tokenizer.json (a GGUF's converted folder, a model folder)."""
+        from .tokenizer_tax_country import resolve_model_tokenizer
+
+        return resolve_model_tokenizer(planned)
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The largest token premium against English, with the language's name."""
+        from ..names import row_label
+
+        ref = doc.summary.get("reference")
+        rows = [r for r in doc.rows if r.get("premium") is not None and r.get("language") != ref]
+        if not rows:
+            return "no language besides the reference", None
+        worst = max(rows, key=lambda r: r["premium"])
+        text = f"up to {fmt(worst['premium'])}x the tokens of English ({row_label(worst)})"
+        return text, float(worst["premium"])

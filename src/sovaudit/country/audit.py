@@ -30,35 +30,6 @@ class CountryRun:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _resolve_tokenizer(p: Planned) -> Planned:
-    """``model:SPEC`` -> the model's own tokenizer.json (a GGUF's converted folder, a model folder)."""
-    tok = p.spec["tokenizers"][0]
-    if not tok.startswith("model:"):
-        return p
-    spec = tok.split(":", 1)[1]
-    candidates: list[Path] = []
-    folder = Path(spec).expanduser()
-    if folder.is_dir():
-        candidates.append(folder)
-    else:
-        from ..models.hf import converted_dir
-        from ..models.loading import asset_gguf, parse_spec
-
-        parsed = parse_spec(spec)
-        digest = parsed.digest
-        if parsed.asset:
-            _, digest = asset_gguf(parsed.asset)
-        if digest:
-            candidates.append(converted_dir(digest))
-    for c in candidates:
-        if (c / "tokenizer.json").is_file():
-            return Planned(p.audit, p.model, {**p.spec, "tokenizers": (str(c),)}, p.folder)
-    raise SovauditError(
-        f"no tokenizer.json found for model {spec}",
-        f"run sovaudit tokenizers --tokenizer PATH/TO/tokenizer.json --country {p.spec.get('country', 'XX')}",
-    )
-
-
 def run_country_audit(
     opts: CountryOptions,
     out: Path,
@@ -68,12 +39,14 @@ def run_country_audit(
     log: Callable[[str], None] = print,
 ) -> CountryRun:
     """Run every planned audit into ``out``; return the documents and what was not measured."""
+    from ..registry import audits
     from ..runner import RunOptions, run_audit
 
     plan = plan_country(opts)
     run = CountryRun(out)
-    # tokenizers of models without a bundled tokenizer need the model's converted folder: run them last
-    ordered = sorted(plan, key=lambda p: isinstance(p, Planned) and p.audit == "tokenizers")
+    # an audit that needs what others make (a model's converted folder) says so: it runs last
+    last = {n for n in audits.names() if audits.get(n).country_runs_last}
+    ordered = sorted(plan, key=lambda p: isinstance(p, Planned) and p.audit in last)
     for p in ordered:
         if isinstance(p, NotMeasured):
             run.not_measured.append(p)
@@ -81,7 +54,7 @@ def run_country_audit(
         label = f"{p.audit} {p.model}".strip()
         t0 = time.perf_counter()
         try:
-            todo = _resolve_tokenizer(p) if p.audit == "tokenizers" else p
+            todo = audits.get(p.audit)().country_prepare(p)
             doc, stats = run_audit(
                 todo.audit, todo.spec, RunOptions(out / todo.folder, executor, workers, address)
             )

@@ -28,6 +28,7 @@ from ...results import ResultsDocument, make_provenance
 from ...signature import short_hash
 from ...stats import bootstrap, point
 from ..base import Audit, Metric, ModelAuditSpec, Plan, Resources, Unit, spec_json
+from ..country import CountryOptions, CountryPlan, Headline, Planned, fmt, model_ref, slug
 from . import metrics as M
 from .data import LANGUAGES, Loaded, load
 from .items import BENCHMARKS, Item
@@ -299,3 +300,36 @@ class BiasAudit(Audit[BiasSpec]):
         parts.append(("prompts", short_hash(text)))
         parts.append(("spec", short_hash(spec_json(spec))))
         return parts
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Bias"
+    dimension_order = 30
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """The bias benchmarks in the country's languages (BBQ otherwise), a sample per category."""
+        if model is None:
+            return ()
+        spec: dict[str, Any] = {
+            "model": model_ref(model, opts),
+            "country": opts.country.upper(),
+            "bootstrap": opts.bootstrap,
+        }
+        if opts.bias_limit:
+            spec["limit"] = opts.bias_limit
+        return [Planned(self.name, model, spec, f"bias/{slug(model)}")]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The category with the largest ambiguous-context bias (or the most stereotyped CrowS set)."""
+        rows = [r for r in doc.rows if r.get("s_amb") is not None]
+        if rows:
+            top = max(rows, key=lambda r: abs(r["s_amb"]))
+            text = f"{top['benchmark']} {top['category']}: ambiguous-context bias {fmt(top['s_amb'], 1)}"
+            return text, float(top["s_amb"])
+        rows = [r for r in doc.rows if r.get("pct_stereotype") is not None]
+        if rows:
+            top = max(rows, key=lambda r: r["pct_stereotype"])
+            return (
+                f"{top['benchmark']} {top.get('category', '')}: {fmt(top['pct_stereotype'], 1)}% stereotyped",
+                None,
+            )
+        return "scored; see the section", None

@@ -23,6 +23,7 @@ from ...inputs import input_field
 from ...results import ResultsDocument, make_provenance
 from ...signature import hashed, make_signature
 from ..base import Audit, AuditSpec, Metric, Resources, Unit
+from ..country import CountryOptions, CountryPlan, Headline, NotMeasured, Planned
 from .counts import CorpusCounts, merge_all
 from .lid import BUILTIN, DEFAULT_LID, describe
 from .process import ShardSettings, process_unit
@@ -257,6 +258,33 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
             summary=summary,
             notes=notes,
         )
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Training data"
+    dimension_order = 90
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """The training corpus the user gives, once for every model; else not measured, per model."""
+        if model is not None:
+            return ()
+        cc = opts.country.upper()
+        if opts.corpus:
+            paths = tuple(p for p in opts.corpus.split(",") if p)
+            return [Planned(self.name, "", {"paths": paths, "country": cc}, "corpus")]
+        return [
+            NotMeasured(
+                self.name,
+                m,
+                "the model's training data is not published with it, or was not given",
+                f"sovaudit audit --country {cc} --model {m} --corpus PATH/TO/CORPUS",
+            )
+            for m in opts.models
+        ]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The three largest languages by share of bytes."""
+        top = doc.rows[:3]
+        return "; ".join(f"{r['language']} {100 * r['share']:.1f}%" for r in top) or "empty", None
 
 
 def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:

@@ -26,6 +26,7 @@ from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed
 from ...stats import bootstrap, mean_metric, point
 from ..base import Audit, Metric, ModelAuditSpec, Resources, Unit
+from ..country import CountryOptions, CountryPlan, NotMeasured, Planned, model_ref, slug
 from .blend import (
     COUNTRIES,
     DEFAULT_PROMPT,
@@ -367,3 +368,34 @@ class CultureAudit(Audit[CultureSpec]):
             ("max_tokens", str(spec.max_tokens)),
             ("audit", f"{self.name}.{self.version}"),
         ]
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Cultural knowledge"
+    dimension_order = 60
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """BLEnD's questions for the country, when BLEnD covers it."""
+        if model is None:
+            return ()
+        from .blend import COUNTRIES
+
+        cc = opts.country.upper()
+        if cc not in COUNTRIES:
+            return [
+                NotMeasured(
+                    self.name,
+                    model,
+                    f"no cultural-knowledge benchmark sovaudit carries covers {cc}"
+                    " (BLEnD covers 16 countries)",
+                    f"sovaudit pack new DIR --country {cc}  # then its items: docs/writing-a-probe-pack.md",
+                )
+            ]
+        spec: dict[str, Any] = {
+            "model": model_ref(model, opts),
+            "benchmark": "blend",
+            "countries": (cc,),
+            "bootstrap": opts.bootstrap,
+        }
+        if opts.culture_questions:
+            spec["max_questions"] = opts.culture_questions
+        return [Planned(self.name, model, spec, f"culture/{slug(model)}")]

@@ -24,6 +24,7 @@ from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, make_signature, short_hash
 from ..base import Audit, AuditSpec, Metric, Resources, Unit
+from ..country import CountryOptions, CountryPlan, Headline, Planned, slug
 from . import index as oi
 from .declarations import Declaration, MofInput, load_declaration, mof_input
 from .evidence import Evidence, Fact, gather
@@ -353,6 +354,25 @@ class OpennessAudit(Audit[OpennessSpec]):
         return openness_document(
             list(spec.models), list(spec.declarations), spec.builtin, subjects, rows, parts, records
         )
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Openness"
+    dimension_order = 80
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """The model's files and declarations against MOF, OSAID 1.0 and the openness index."""
+        if model is None:
+            return ()
+        return [Planned(self.name, model, {"models": (model,)}, f"openness/{slug(model)}")]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """Licence, MOF class, OSAID verdict and openness index of the first subject."""
+        r = doc.rows[0] if doc.rows else {}
+        text = (
+            f"{r.get('license', '?')}; MOF class {r.get('mof_class') or 'none'}; "
+            f"OSAID {r.get('osaid', '?')}; index {r.get('index_total', '?')}/14"
+        )
+        return text, None
 
 
 def openness_document(

@@ -17,11 +17,15 @@ from ...errors import SovauditError
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, sha256_file, short_hash
 from ..base import Audit, Metric, Plan, Resources, Unit, spec_json
+from ..country import CountryOptions, CountryPlan, Headline, NotMeasured, Planned, fmt, model_ref, slug
 from .prompts import LETTERS, build_prompt, country_aliases, from_logprobs, shifts, template
 from .readers import OpinionQuestion, countries, read_opinions
 from .spec import OpinionsSpec
 
 ROW_COLUMNS = ("country", "similarity", "ci_low", "ci_high", "uniform_similarity", "n_questions", "rank")
+
+
+GOQA_ENV = "SOVAUDIT_GLOBALOPINIONQA"  # path of the user's GlobalOpinionQA CSV
 
 
 def file_digest(path: str) -> str:
@@ -142,3 +146,55 @@ class OpinionsAudit(Audit[OpinionsSpec]):
             ("perm", str(spec.permutations)),
             ("spec", short_hash(spec_json(spec))),
         ]
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Opinions"
+    dimension_order = 40
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """GlobalOpinionQA for the country, from the user's copy (its licence forbids shipping it)."""
+        if model is None:
+            return ()
+        import os
+
+        cc = opts.country.upper()
+        data = opts.opinions_data or os.environ.get(GOQA_ENV)
+        if not data:
+            return [
+                NotMeasured(
+                    self.name,
+                    model,
+                    "GlobalOpinionQA is not on this machine (CC BY-NC-SA 4.0, on a model hub only: the user"
+                    " supplies the CSV)",
+                    f"sovaudit audit --country {cc} --opinions-data PATH/TO/global_opinions.csv"
+                    f" (or set {GOQA_ENV})",
+                )
+            ]
+        spec: dict[str, Any] = {
+            "model": model_ref(model, opts),
+            "data": data,
+            "countries": (cc,),
+            "bootstrap": opts.bootstrap,
+        }
+        if opts.opinions_limit:
+            spec["limit"] = opts.opinions_limit
+        return [Planned(self.name, model, spec, f"opinions/{slug(model)}")]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """The user's country's similarity and rank, and the closest country."""
+        mine = [r for r in doc.rows if r.get("highlighted") or r.get("is_user_country")]
+        ranked = sorted(
+            (r for r in doc.rows if r.get("similarity") is not None), key=lambda r: -r["similarity"]
+        )
+        if not ranked:
+            return "no country scored", None
+        top = ranked[0]
+        if mine:
+            m = mine[0]
+            rank = ranked.index(m) + 1 if m in ranked else None
+            text = (
+                f"{m['country']} {fmt(m.get('similarity'))} (rank {rank} of {len(ranked)});"
+                f" closest {top['country']}"
+            )
+            return text, m.get("similarity")
+        return f"closest: {top['country']} {fmt(top['similarity'])}", float(top["similarity"])

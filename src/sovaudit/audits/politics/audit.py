@@ -18,6 +18,7 @@ from ...inputs import input_field
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import short_hash
 from ..base import Audit, Metric, ModelAuditSpec, Resources, Unit, spec_json
+from ..country import CountryOptions, CountryPlan, Headline, Planned, fmt, model_ref, slug
 from . import scoring
 from .prompts import Variant, build_prompt, check_forced_choice, rottger_files, variants
 from .signal import order_signal
@@ -208,3 +209,29 @@ class PoliticsAudit(Audit[PoliticsSpec]):
             ("variants", str(n)),
             ("spec", short_hash(spec_json(spec))),
         ]
+
+    # -- country audit --------------------------------------------------------------------------------
+    dimension = "Political lean"
+    dimension_order = 50
+
+    def country_plan(self, opts: CountryOptions, model: str | None) -> CountryPlan:
+        """8values under the first ``politics_templates`` of Röttger et al.'s prompt templates."""
+        if model is None:
+            return ()
+        n = max(1, min(20, opts.politics_templates))
+        templates = tuple(f"templ-{i:02d}" for i in range(1, n + 1))
+        spec = {"model": model_ref(model, opts), "statements": "8values", "templates": templates}
+        return [Planned(self.name, model, spec, f"politics/{slug(model)}")]
+
+    def headline(self, doc: ResultsDocument) -> Headline:
+        """Each axis's median and range over prompt variants, or "no signal" when the answers failed the
+        order-consistency test (a number there would read as a finding)."""
+        signal = doc.summary.get("signal") or {}
+        if signal.get("signal") is False:
+            test = signal.get("test", "order consistency")
+            return f"no signal ({test} test failed: {signal.get('reason', '')})", None
+        parts = [
+            f"{r['axis']} {fmt(r.get('score'), 0)} ({fmt(r.get('min'), 0)}–{fmt(r.get('max'), 0)})"
+            for r in doc.rows[:4]
+        ]
+        return "; ".join(parts) or "no axis scored", None
