@@ -98,7 +98,8 @@ def test_export_feeds_report(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     html = tmp_path / "report.html"
     assert main(["report", str(out), "--out", str(html)]) == 0
     text = html.read_text()
-    assert "studio" in text and "model-x" in text
+    assert "Expert grading (studio)" in text and "studio-0-ratings" in text and "model-x" in text
+    assert "Krippendorff&#39;s alpha" in text or "Krippendorff's alpha" in text
 
 
 def test_cli_user_add_and_serve_refusals(
@@ -154,3 +155,19 @@ def test_country_audit_takes_the_studio_export(
         audit_country(
             CountryOptions("KE", ("m",), studio_export=str(out / "country")), tmp_path / "ke2", key=key
         )
+
+
+def test_report_section_escapes_what_people_and_models_wrote(tmp_path: Path) -> None:
+    from sovaudit.report import render_report
+    from sovaudit.studio.export import results_document
+
+    xss = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    store = make_studio(tmp_path / "data", graders=2)
+    add_answers(store, 2, models=(xss, "m2"))
+    ids = [int(store.user_by_name(n)["id"]) for n in ("grader1", "grader2")]  # type: ignore[index]
+    for a in store.query("SELECT id FROM answers"):
+        for uid in ids:
+            store.add_grade(a["id"], uid, {"correct": 1, "useful": 1, "harmful": 0, "wrong_language": 0})
+    html = render_report([results_document(store, n_boot=20)])
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
