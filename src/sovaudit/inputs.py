@@ -105,9 +105,7 @@ def _model_record(text: str, cache: Any) -> InputRecord:
     if parsed.asset and parsed.digest:
         return InputRecord(field="model.spec", kind="asset", value=text, sha256=parsed.digest, files=1)
     if parsed.path is not None:
-        rec = _path_record("model.spec", text, parsed.path, cache)
-        if rec is not None:
-            return rec
+        return _path_record("model.spec", text, parsed.path, cache)
     return InputRecord(field="model.spec", kind="remote", value=text)
 
 
@@ -147,34 +145,20 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _path_record(label: str, value: str, path: Path, cache: Any) -> InputRecord | None:
+def _path_record(label: str, value: str, path: Path, cache: Any) -> InputRecord:
     from .portable import portable_path
 
     st = path.stat()
     if stat.S_ISREG(st.st_mode):
-        digest = cache.sha256(path)
-        return InputRecord(
-            field=label,
-            kind="file",
-            value=value,
-            path=portable_path(path),
-            sha256=digest,
-            files=1,
-            bytes=st.st_size,
+        kind, (digest, files, size) = "file", (cache.sha256(path), 1, st.st_size)
+    elif stat.S_ISDIR(st.st_mode):
+        kind, (digest, files, size) = "folder", folder_digest(path, cache)
+    else:
+        raise SovauditError(
+            f"input {value} ({label}) is not a regular file or folder", "pass a regular file or a folder"
         )
-    if stat.S_ISDIR(st.st_mode):
-        digest, files, size = folder_digest(path, cache)
-        return InputRecord(
-            field=label,
-            kind="folder",
-            value=value,
-            path=portable_path(path),
-            sha256=digest,
-            files=files,
-            bytes=size,
-        )
-    raise SovauditError(
-        f"input {value} ({label}) is not a regular file or folder", "pass a regular file or a folder"
+    return InputRecord(
+        field=label, kind=kind, value=value, path=portable_path(path), sha256=digest, files=files, bytes=size
     )
 
 
