@@ -16,11 +16,19 @@ from typing import Any
 from .db import GRADERS_PER_ITEM, RUBRIC, Store
 
 
-def _order(store: Store, grader_id: int, *ids: int) -> str:
+def _salt(store: Store) -> str:
     salt = store.get_setting("assign.salt")
     if not salt:
-        store.set_setting("assign.salt", secrets.token_hex(16))
+        with store.write() as con:  # the first one wins when two requests race
+            con.execute(
+                "INSERT OR IGNORE INTO settings(key, value) VALUES ('assign.salt', ?)",
+                (secrets.token_hex(16),),
+            )
         salt = store.get_setting("assign.salt")
+    return salt
+
+
+def _order(salt: str, grader_id: int, *ids: int) -> str:
     return hashlib.sha256(f"{salt}:{grader_id}:{sorted(ids)}".encode()).hexdigest()
 
 
@@ -35,7 +43,8 @@ def next_answer(store: Store, grader_id: int) -> dict[str, Any] | None:
     )
     if not rows:
         return None
-    pick = min(rows, key=lambda r: (r["n"], _order(store, grader_id, int(r["id"]))))
+    salt = _salt(store)
+    pick = min(rows, key=lambda r: (r["n"], _order(salt, grader_id, int(r["id"]))))
     return _shown(pick)
 
 
@@ -65,9 +74,10 @@ def next_pair(store: Store, grader_id: int) -> dict[str, Any] | None:
     )
     if not rows:
         return None
-    pick = min(rows, key=lambda x: (x["n"], _order(store, grader_id, int(x["a"]), int(x["b"]))))
+    salt = _salt(store)
+    pick = min(rows, key=lambda x: (x["n"], _order(salt, grader_id, int(x["a"]), int(x["b"]))))
     # which answer is shown as A: random, but the same on a reload
-    flip = int(_order(store, -grader_id, int(pick["a"]), int(pick["b"]))[:8], 16) % 2
+    flip = int(_order(salt, -grader_id, int(pick["a"]), int(pick["b"]))[:8], 16) % 2
     a, b = (pick["a"], pick["b"]) if flip else (pick["b"], pick["a"])
     texts = {
         x["id"]: x
