@@ -69,16 +69,14 @@ def spec_inputs(spec: BaseModel) -> list[InputRecord]:
         model = getattr(spec, "model", None)
         if model is not None and hasattr(model, "spec") and isinstance(model.spec, str):
             records.append(_model_record(model.spec, cache))
-        for name in input_fields(type(spec)):
+        for name, kind in input_fields(type(spec)).items():
             value = getattr(spec, name)
             values = value if isinstance(value, list | tuple) else [value]
             for i, v in enumerate(values):
                 if v is None or v == "":
                     continue
                 label = name if not isinstance(value, list | tuple) else f"{name}[{i}]"
-                rec = _record(label, str(v), cache)
-                if rec is not None:
-                    records.append(rec)
+                records.extend(_records(label, kind, str(v), cache))
         return records
     finally:
         cache.save()
@@ -107,6 +105,37 @@ def _model_record(text: str, cache: Any) -> InputRecord:
     if parsed.path is not None:
         return _path_record("model.spec", text, parsed.path, cache)
     return InputRecord(field="model.spec", kind="remote", value=text)
+
+
+def _records(label: str, kind: str, value: str, cache: Any) -> list[InputRecord]:
+    """The records of one named input: a composed corpus spec (``shipped:30+text:FILE``,
+    ``flores200@dev``) names the shipped assets it reads and the user's files; anything else is one input
+    (or none)."""
+    from .corpora.shipped import spec_inputs as corpus_parts
+
+    assets, texts = corpus_parts(value)
+    if assets or texts:
+        out = [_asset_record(f"{label}.{a}", value, a) for a in assets]
+        for k, text in enumerate(texts):
+            path = Path(text).expanduser()
+            if _exists(path):
+                out.append(_path_record(f"{label}.text[{k}]", text, path, cache))
+        return out
+    rec = _record(label, value, cache)
+    if rec is None and kind == "tokenizer":
+        rec = _bundled_tokenizer_record(label, value)
+    return [] if rec is None else [rec]
+
+
+def _bundled_tokenizer_record(label: str, value: str) -> InputRecord | None:
+    """A bundled tokenizer named by its name (``gpt2``): the pinned asset that carries its vocabulary."""
+    from .tokenizers.registry import get_spec
+
+    try:
+        asset = get_spec(value).asset
+    except SovauditError:
+        return None
+    return _asset_record(label, value, asset) if asset else None
 
 
 def _record(label: str, value: str, cache: Any) -> InputRecord | None:

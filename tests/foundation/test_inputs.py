@@ -113,3 +113,18 @@ def test_python_dash_m_sovaudit_runs_the_cli() -> None:
         [sys.executable, "-m", "sovaudit", "--help"], capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0 and "Usage" in out.stdout
+
+
+def test_composed_corpus_specs_and_bundled_tokenizers_name_their_assets(tmp_path: Path) -> None:
+    from sovaudit.audits.tokenizer_tax_audit import TokenizersSpec
+
+    text = tmp_path / "luy.tsv"
+    text.write_text("eng\tluy\nHello\tMulembe\n", encoding="utf-8")
+    spec = TokenizersSpec(corpus=f"shipped:30+text:{text}", tokenizers=("gpt2", "bytes"))
+    got = [(r.field, r.kind) for r in spec_inputs(spec)]
+    assert got == [
+        ("corpus.flores200", "asset"),
+        ("corpus.udhr", "asset"),
+        ("corpus.text[0]", "file"),
+        ("tokenizers[0]", "asset"),  # gpt2's vocabulary; the bytes baseline reads nothing
+    ]
