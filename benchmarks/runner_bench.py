@@ -46,10 +46,10 @@ def _best(fn: Any, rounds: int) -> float:
 
 
 def overhead(rounds: int) -> None:
-    from sovaudit.audits.competence import plan_languages, score_plans
-    from sovaudit.audits.competence_audit import CompetenceRun, CompetenceSpec
-    from sovaudit.audits.competence_doc import build_document
-    from sovaudit.audits.tokenizer_tax import TaxSpec, TokenizerTaxAudit
+    from sovaudit.audits.competence.audit import CompetenceRun, CompetenceSpec
+    from sovaudit.audits.competence.doc import build_document
+    from sovaudit.audits.competence.method import plan_languages, score_plans
+    from sovaudit.audits.tokenizer_tax.method import TaxSpec, TokenizerTaxAudit
     from sovaudit.corpora import load_corpus, select_languages
     from sovaudit.models.loading import load_model
     from sovaudit.runner import RunOptions, run_audit

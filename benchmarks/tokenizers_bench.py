@@ -26,8 +26,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sovaudit.audits.tokenizer_tax import ROW_COLUMNS, TaxSpec, TokenizerTaxAudit, measure
-from sovaudit.audits.tokenizer_tax_doc import build_document
+from sovaudit.audits.tokenizer_tax.doc import build_document
+from sovaudit.audits.tokenizer_tax.method import ROW_COLUMNS, TaxSpec, TokenizerTaxAudit, measure
 from sovaudit.corpora import load_corpus
 from sovaudit.results import write_results
 from sovaudit.tokenizers import bundled_names, load_tokenizer

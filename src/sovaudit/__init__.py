@@ -27,7 +27,7 @@ from .signature import make_signature
 
 if TYPE_CHECKING:
     from .assets import AssetStore
-    from .audits.tokenizer_tax import TaxSpec, TokenizerTaxAudit
+    from .audits.tokenizer_tax.method import TaxSpec, TokenizerTaxAudit
     from .corpora import ParallelCorpus, load_corpus, resolve_reference, select_languages
     from .languages import Language, country_languages, resolve
     from .models.loading import load_model
@@ -40,9 +40,9 @@ _LAZY = {
     "AssetStore": ".assets",
     "Language": ".languages",
     "ParallelCorpus": ".corpora",
-    "TaxSpec": ".audits.tokenizer_tax",
+    "TaxSpec": ".audits.tokenizer_tax.method",
     "Tokenizer": ".tokenizers",
-    "TokenizerTaxAudit": ".audits.tokenizer_tax",
+    "TokenizerTaxAudit": ".audits.tokenizer_tax.method",
     "bundled_names": ".tokenizers",
     "country_languages": ".languages",
     "load_corpus": ".corpora",

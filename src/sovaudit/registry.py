@@ -21,11 +21,11 @@ KINDS = ("audits", "backends", "executors", "corpora", "sections")
 # kind -> name -> "module:object". Data only; every built-in plug-in is listed here and nowhere else.
 BUILTIN: dict[str, dict[str, str]] = {
     "audits": {
-        "tokenizers": "sovaudit.audits.tokenizer_tax_audit:TokenizersAudit",
-        "competence": "sovaudit.audits.competence_audit:CompetenceAudit",
+        "tokenizers": "sovaudit.audits.tokenizer_tax.audit:TokenizersAudit",
+        "competence": "sovaudit.audits.competence.audit:CompetenceAudit",
         "corpus": "sovaudit.audits.corpus.audit:CorpusAudit",
         "openness": "sovaudit.audits.openness.audit:OpennessAudit",
-        "pack": "sovaudit.audits.pack:PackAudit",
+        "pack": "sovaudit.audits.pack.audit:PackAudit",
         "culture": "sovaudit.audits.culture.audit:CultureAudit",
         "opinions": "sovaudit.audits.opinions.audit:OpinionsAudit",
         "politics": "sovaudit.audits.politics.audit:PoliticsAudit",

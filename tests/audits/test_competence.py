@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from competence_fixtures import tiny_model, write_corpus
 
-from sovaudit.audits.competence import (
+from sovaudit.audits.competence.method import (
     CompetenceCounts,
     SegmentScore,
     bits_per_byte,
@@ -17,7 +17,7 @@ from sovaudit.audits.competence import (
     metrics,
     reduce_segments,
 )
-from sovaudit.audits.competence_ngram import WittenBellCharLM, split_halves
+from sovaudit.audits.competence.ngram import WittenBellCharLM, split_halves
 from sovaudit.cli import main
 
 LN2 = math.log(2)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sovaudit.audits.tokenizer_tax import (
+from sovaudit.audits.tokenizer_tax.method import (
     ROW_COLUMNS,
     TaxCounts,
     TaxSpec,
@@ -20,7 +20,7 @@ from sovaudit.audits.tokenizer_tax import (
     metrics,
     premium,
 )
-from sovaudit.audits.tokenizer_tax_summary import country_summary, language_summary, tokenizer_summary
+from sovaudit.audits.tokenizer_tax.summary import country_summary, language_summary, tokenizer_summary
 from sovaudit.corpora import ParallelCorpus
 from sovaudit.errors import SovauditError
 from sovaudit.results import load_results, write_results

@@ -85,7 +85,7 @@ def test_bad_specs_are_one_line_errors(spec: str) -> None:
 
 
 def test_tax_plan_counts_partial_against_the_languages_own_corpus(tmp_path: Path, udhr_dir: Path) -> None:
-    from sovaudit.audits.tokenizer_tax import plan_texts
+    from sovaudit.audits.tokenizer_tax.method import plan_texts
 
     c = _composed(tmp_path, udhr_dir)
     plans, _, notes = plan_texts(c, ["eng", "kik_Latn", "arb"], "eng")

@@ -116,7 +116,7 @@ def test_python_dash_m_sovaudit_runs_the_cli() -> None:
 
 
 def test_composed_corpus_specs_and_bundled_tokenizers_name_their_assets(tmp_path: Path) -> None:
-    from sovaudit.audits.tokenizer_tax_audit import TokenizersSpec
+    from sovaudit.audits.tokenizer_tax.audit import TokenizersSpec
 
     text = tmp_path / "luy.tsv"
     text.write_text("eng\tluy\nHello\tMulembe\n", encoding="utf-8")

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from props_helpers import PROFILE
 
 from sovaudit.audits.bias.audit import BiasAudit, BiasSpec
-from sovaudit.audits.competence import CompetenceCounts
-from sovaudit.audits.tokenizer_tax_counts import TaxCounts
+from sovaudit.audits.competence.method import CompetenceCounts
+from sovaudit.audits.tokenizer_tax.counts import TaxCounts
 from sovaudit.stats import mean_metric, point
 
 C = TypeVar("C", CompetenceCounts, TaxCounts)

@@ -23,7 +23,7 @@ from sovaudit.runner import run_audit
 
 @pytest.mark.slow
 def test_tokenizers_through_the_runner_equal_the_direct_audit() -> None:
-    from sovaudit.audits.tokenizer_tax import TaxSpec, TokenizerTaxAudit
+    from sovaudit.audits.tokenizer_tax.method import TaxSpec, TokenizerTaxAudit
     from sovaudit.corpora import load_corpus, resolve_reference, select_languages
     from sovaudit.tokenizers import load_tokenizer
 
@@ -49,9 +49,9 @@ def test_openness_through_the_runner_equals_the_subject_audit() -> None:
 
 
 def test_competence_through_the_runner_equals_direct_scoring(tmp_path, monkeypatch) -> None:
-    from sovaudit.audits.competence import plan_languages, score_plans
-    from sovaudit.audits.competence_audit import CompetenceRun, CompetenceSpec
-    from sovaudit.audits.competence_doc import build_document
+    from sovaudit.audits.competence.audit import CompetenceRun, CompetenceSpec
+    from sovaudit.audits.competence.doc import build_document
+    from sovaudit.audits.competence.method import plan_languages, score_plans
     from sovaudit.corpora import load_corpus, select_languages
     from sovaudit.models.loading import load_model
 

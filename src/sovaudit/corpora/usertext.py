@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import SovauditError
 from ..languages import is_known, match_codes, resolve
 from .base import ParallelCorpus
-from .shipped import REFERENCE, ComposedCorpus, _variety_name
+from .composed import REFERENCE, ComposedCorpus, _variety_name
 
 
 def read_user_text(path: Path) -> ParallelCorpus:

@@ -7,7 +7,7 @@ For each of the country's languages that an audit measured (in the country's var
   -sum(log p) of the reference's text of the same segments (``ratio_to_reference``; 1 = as well as English);
 - **tax**: the token premium = tokens / the reference's tokens on the same segments (1 = English's price);
   for the index, from the per-segment counts a country tax run keeps
-  (:mod:`sovaudit.audits.tokenizer_tax_segments`), which differ from the rows' joined-text counts only at
+  (:mod:`sovaudit.audits.tokenizer_tax.segments`), which differ from the rows' joined-text counts only at
   the joins.
 
 The index is their mean weighted by CLDR speakers, **over the measured languages only**: each language's

@@ -7,12 +7,15 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import SovauditError
 from . import auth, grading, items, jobs, translate
 from .db import ROLES, RUBRIC, Store
 from .export import numbers
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # the studio's own page assets
 
 
 @dataclass
@@ -37,8 +40,6 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
     """``(path, handler, methods)`` of every page."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-
-    from .app import HERE
 
     def cookie(resp: Response, name: str, value: str, max_age: int) -> None:
         resp.set_cookie(
@@ -299,10 +300,10 @@ def routes(c: Context) -> list[tuple[str, Callable[..., Any], list[str]]]:
         return Response(status_code=204)
 
     async def css(request: Any) -> Response:
-        return FileResponse(HERE / "templates" / "studio.css", media_type="text/css")
+        return FileResponse(TEMPLATES / "studio.css", media_type="text/css")
 
     async def js(request: Any) -> Response:
-        return FileResponse(HERE / "templates" / "studio.js", media_type="text/javascript")
+        return FileResponse(TEMPLATES / "studio.js", media_type="text/javascript")
 
     both, get = ["GET", "POST"], ["GET"]
     return [

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..results import AssetRecord, ResultsDocument, make_provenance
-from ..signature import hashed, make_signature
-from ..tokenizers.base import TokenizerInfo
-from ._doc import corpus_part, corpus_record, describe_language
-from .tokenizer_tax_counts import AUDIT, TaxCounts, metrics
-from .tokenizer_tax_summary import summarize
+from ...results import AssetRecord, ResultsDocument, make_provenance
+from ...signature import hashed, make_signature
+from ...tokenizers.base import TokenizerInfo
+from .._doc import corpus_part, corpus_record, describe_language
+from .counts import AUDIT, TaxCounts, metrics
+from .segments import TaxRun
+from .summary import summarize
 
 if TYPE_CHECKING:
-    from ..corpora.base import ParallelCorpus
-    from ..tokenizers.base import Tokenizer
-    from .tokenizer_tax import TokenizerTaxAudit
+    from ...corpora.base import ParallelCorpus
+    from ...tokenizers.base import Tokenizer
 
 
 def tokenizer_info(tok: Tokenizer) -> TokenizerInfo | None:
@@ -54,7 +54,7 @@ def asset_records(corpus: ParallelCorpus, tokenizers: list[Tokenizer]) -> list[A
     return records
 
 
-def build_rows(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], TaxCounts]) -> list[dict[str, Any]]:
+def build_rows(audit: TaxRun, counts: Mapping[tuple[str, str], TaxCounts]) -> list[dict[str, Any]]:
     """One row per tokenizer x language, tokenizers in the order given, languages in plan order."""
     described = {p.language: describe_language(audit.corpus, p.language, p.text) for p in audit.plans}
     rows = []
@@ -72,17 +72,17 @@ def build_rows(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], TaxCou
     return rows
 
 
-def build_document(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], TaxCounts]) -> ResultsDocument:
+def build_document(audit: TaxRun, counts: Mapping[tuple[str, str], TaxCounts]) -> ResultsDocument:
     """The results document of a finished audit."""
     spec, corpus = audit.spec, audit.corpus
     rows = build_rows(audit, counts)
-    from ..corpora import language_aliases
+    from ...corpora import language_aliases
 
     variants = {code for code, m in corpus.language_meta.items() if m.get("variant")}
     summary = summarize(
         rows, spec.reference, spec.context_tokens, language_aliases(corpus), spec.countries, variants
     )
-    from ..coverage import coverage_summary
+    from ...coverage import coverage_summary
 
     summary.update(
         coverage_summary(spec.countries[0] if spec.countries else None, rows, language_aliases(corpus))
@@ -113,7 +113,7 @@ def build_document(audit: TokenizerTaxAudit, counts: Mapping[tuple[str, str], Ta
     )
 
 
-def _segment_items(audit: TokenizerTaxAudit) -> list[dict[str, Any]]:
-    from .tokenizer_tax_segments import segment_items
+def _segment_items(audit: TaxRun) -> list[dict[str, Any]]:
+    from .segments import segment_items
 
     return segment_items(audit)

@@ -2,7 +2,7 @@
 
 The method and its pure functions are in :mod:`.tokenizer_tax`; this module only plans (which tokenizers,
 which languages of which corpus), scores one tokenizer per unit (:func:`.tokenizer_tax.measure`) and
-reduces the summed counts with :func:`.tokenizer_tax_doc.build_document`.
+reduces the summed counts with :func:`.doc.build_document`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from ..inputs import input_field
-from ..results import ResultsDocument
-from .base import Audit, AuditSpec, Metric, Plan, Resources, Unit
-from .country import TAX_CORPUS, CountryOptions, CountryPlan, Headline, Planned, fmt, slug
-from .tokenizer_tax import ROW_COLUMNS, TaxCounts, TaxSpec, TokenizerTaxAudit
+from ...inputs import input_field
+from ...results import ResultsDocument
+from ..base import Audit, AuditSpec, Metric, Plan, Resources, Unit
+from ..country import TAX_CORPUS, CountryOptions, CountryPlan, Headline, Planned, fmt, slug
+from .method import ROW_COLUMNS, TaxCounts, TaxSpec, TokenizerTaxAudit
 
 # the bundled tokenizer of each embedded model (a model folder's own tokenizer.json is used otherwise)
 MODEL_TOKENIZERS = {"gemma3-270m": "gemma3"}
@@ -37,7 +37,7 @@ class TokenizersSpec(AuditSpec):
 
 def _selection(spec: TokenizersSpec) -> tuple[Any, str, list[str]]:
     """The selected corpus, its reference code and the selection's notes, read now."""
-    from ..corpora import load_corpus, resolve_reference, select_languages
+    from ...corpora import load_corpus, resolve_reference, select_languages
 
     loaded = load_corpus(spec.corpus)
     ref = resolve_reference(loaded, spec.reference)
@@ -46,7 +46,7 @@ def _selection(spec: TokenizersSpec) -> tuple[Any, str, list[str]]:
 
 
 def _names(spec: TokenizersSpec) -> list[str]:
-    from ..tokenizers import bundled_names
+    from ...tokenizers import bundled_names
 
     return list(dict.fromkeys(spec.tokenizers or bundled_names()))
 
@@ -54,7 +54,7 @@ def _names(spec: TokenizersSpec) -> list[str]:
 def _audit(
     spec: TokenizersSpec, selection: tuple[Any, str, list[str]], toks: Sequence[Any]
 ) -> TokenizerTaxAudit:
-    from ..tokenizers.registry import distinct_names
+    from ...tokenizers.registry import distinct_names
 
     selected, ref, _ = selection
     tax = TaxSpec(
@@ -75,7 +75,7 @@ def _worker_selection(spec_text: str, content: str) -> tuple[Any, str, list[str]
 
 @lru_cache(maxsize=64)
 def _worker_tokenizer(name: str, pattern: str | None, content: str) -> Any:
-    from ..tokenizers import load_tokenizer
+    from ...tokenizers import load_tokenizer
 
     return load_tokenizer(name, pattern)
 
@@ -97,12 +97,12 @@ class TokenizersAudit(Audit[TokenizersSpec]):
 
     def plan(self, spec: TokenizersSpec) -> Plan:
         """One unit per tokenizer; context: the audit over every tokenizer and the selection's notes."""
-        from ..tokenizers import load_tokenizer
+        from ...tokenizers import load_tokenizer
 
         names = _names(spec)
         # what the user named is checked before the corpus is read (cheap first, and independent of it)
         if spec.country:
-            from ..languages import require_country
+            from ...languages import require_country
 
             require_country(spec.country)
         toks = [load_tokenizer(n, spec.pattern) for n in names]
@@ -121,7 +121,7 @@ class TokenizersAudit(Audit[TokenizersSpec]):
     def reduce(
         self, partials: Sequence[dict[str, Any]], spec: TokenizersSpec, context: Any = None
     ) -> ResultsDocument:
-        from .tokenizer_tax_doc import build_document
+        from .doc import build_document
 
         audit, notes = context if context is not None else self.plan(spec).context
         counts = {
@@ -142,7 +142,7 @@ class TokenizersAudit(Audit[TokenizersSpec]):
         """The model's own tokenizer over every language of the country (shipped corpora, FLORES first)."""
         if model is None:
             return ()
-        from ..corpora.shipped import with_text
+        from ...corpora.shipped import with_text
 
         # bundled for known models, else the model's tokenizer.json (resolved by country_prepare)
         tok = MODEL_TOKENIZERS.get(model, f"model:{model}")
@@ -155,13 +155,13 @@ class TokenizersAudit(Audit[TokenizersSpec]):
 
     def country_prepare(self, planned: Planned) -> Planned:
         """``model:SPEC`` -> the model's own tokenizer.json (a GGUF's converted folder, a model folder)."""
-        from .tokenizer_tax_country import resolve_model_tokenizer
+        from .country import resolve_model_tokenizer
 
         return resolve_model_tokenizer(planned)
 
     def headline(self, doc: ResultsDocument) -> Headline:
         """The largest token premium against English, with the language's name."""
-        from ..names import row_label
+        from ...names import row_label
 
         ref = doc.summary.get("reference")
         rows = [r for r in doc.rows if r.get("premium") is not None and r.get("language") != ref]

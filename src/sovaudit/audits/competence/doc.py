@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..results import AssetRecord, ResultsDocument, make_provenance
-from ..signature import hashed, make_signature
-from ._doc import corpus_kind, corpus_part, corpus_record, describe_language
-from .competence import AUDIT, BOOTSTRAP_METRICS, SegmentScore, bootstrap_ci, metrics, reduce_segments
+from ...corpora.base import ParallelCorpus
+from ...models.base import ModelInfo
+from ...results import AssetRecord, ResultsDocument, make_provenance
+from ...signature import hashed, make_signature
+from .._doc import corpus_kind, corpus_part, corpus_record, describe_language
+from .method import (
+    AUDIT,
+    BOOTSTRAP_METRICS,
+    LanguagePlan,
+    SegmentScore,
+    bootstrap_ci,
+    metrics,
+    reduce_segments,
+)
+from .spec import CompetenceSpec
 
-if TYPE_CHECKING:
-    from .competence_audit import CompetenceRun as CompetenceAudit
+
+@dataclass
+class CompetenceRun:
+    """What the document builder needs: corpus, model info, spec, language plans and notes."""
+
+    corpus: ParallelCorpus
+    model: ModelInfo
+    spec: CompetenceSpec
+    reference: str
+    plans: list[LanguagePlan]
+    notes: list[str] = field(default_factory=list)
+
+
 
 ROW_COLUMNS = [
     "model",
@@ -54,17 +77,17 @@ UDHR_NOTE = (
 )
 
 
-def backend(audit: CompetenceAudit) -> str:
+def backend(audit: CompetenceRun) -> str:
     """The model's backend name."""
     return audit.model.backend
 
 
-def _scored_tokens(audit: CompetenceAudit) -> str:
+def _scored_tokens(audit: CompetenceRun) -> str:
     """Which tokens of a segment the backend scores (OpenAI-compatible servers give the first none)."""
     return audit.model.scored_tokens()
 
 
-def signature(audit: CompetenceAudit) -> str:
+def signature(audit: CompetenceRun) -> str:
     """``corpus:<name>@<8hex>|model:<name>@<8hex>|backend:<b>|ref:<code>|ngram:wb<n>|v:<version>``."""
     return make_signature(
         [
@@ -77,10 +100,10 @@ def signature(audit: CompetenceAudit) -> str:
     )
 
 
-def asset_records(audit: CompetenceAudit) -> list[AssetRecord]:
+def asset_records(audit: CompetenceRun) -> list[AssetRecord]:
     """Provenance: the corpus (content hash) and the model (weights hash; catalogue license if an asset)."""
     records = [corpus_record(audit.corpus)]
-    from ..assets.catalogue import catalogue
+    from ...assets.catalogue import catalogue
 
     asset = catalogue().get(audit.model.name)
     records.append(
@@ -96,7 +119,7 @@ def asset_records(audit: CompetenceAudit) -> list[AssetRecord]:
     return records
 
 
-def language_row(audit: CompetenceAudit, language: str, scores: Sequence[SegmentScore]) -> dict[str, Any]:
+def language_row(audit: CompetenceRun, language: str, scores: Sequence[SegmentScore]) -> dict[str, Any]:
     """One row: identity, metrics from the summed counts, and bootstrap intervals."""
     row: dict[str, Any] = {
         "model": audit.model.name,
@@ -125,14 +148,14 @@ def summarize(rows: Sequence[Mapping[str, Any]], reference: str) -> dict[str, An
     }
 
 
-def _coverage(audit: CompetenceAudit, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    from ..corpora import language_aliases
-    from ..coverage import coverage_summary
+def _coverage(audit: CompetenceRun, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from ...corpora import language_aliases
+    from ...coverage import coverage_summary
 
     return coverage_summary(audit.spec.country, rows, language_aliases(audit.corpus))
 
 
-def build_document(audit: CompetenceAudit, scores: Mapping[str, Sequence[SegmentScore]]) -> ResultsDocument:
+def build_document(audit: CompetenceRun, scores: Mapping[str, Sequence[SegmentScore]]) -> ResultsDocument:
     """The results document of a finished competence run (rows, per-segment ``items``, summary)."""
     spec = audit.spec
     rows = [language_row(audit, p.language, scores[p.language]) for p in audit.plans]

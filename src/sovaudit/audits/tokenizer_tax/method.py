@@ -45,14 +45,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..corpora.base import ParallelCorpus
-from ..errors import SovauditError
-from ..tokenizers.base import Tokenizer, count_batch
+from ...corpora.base import ParallelCorpus
+from ...errors import SovauditError
+from ...tokenizers.base import Tokenizer, count_batch
 
 if TYPE_CHECKING:
-    from ..results import ResultsDocument
+    from ...results import ResultsDocument
 
-from .tokenizer_tax_counts import (
+from .counts import (
     AUDIT,
     BATCH,
     DEFAULT_CONTEXT_TOKENS,
@@ -62,7 +62,7 @@ from .tokenizer_tax_counts import (
     metrics,
     premium,
 )
-from .tokenizer_tax_doc import build_document
+from .doc import build_document
 
 __all__ = [
     "AUDIT",
@@ -235,7 +235,7 @@ class TokenizerTaxAudit:
         """Counts for every (tokenizer, language) pair."""
         pairs = measure_all(self.tokenizers, self.plans, self.refs, self.spec.batch)
         if progress:
-            from ..progress import track
+            from ...progress import track
 
             pairs = track(pairs, "tokenizing", total=self.total)
         return {(tok, lang): c for tok, lang, c in pairs}

@@ -10,49 +10,22 @@ n-gram floor (pure, deterministic) and builds the document.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import Field
-
-from ..corpora.base import ParallelCorpus
-from ..inputs import input_field
-from ..models.base import ModelInfo
-from ..results import ResultsDocument
-from .base import Audit, Metric, ModelAuditSpec, Plan, Resources, Unit
-from .competence import LanguagePlan, plan_languages, score_plans
-from .country import CountryOptions, CountryPlan, Headline, Planned, fmt, model_ref, slug
+from ...models.base import ModelInfo
+from ...results import ResultsDocument
+from ..base import Audit, Metric, Plan, Resources, Unit
+from ..country import CountryOptions, CountryPlan, Headline, Planned, fmt, model_ref, slug
+from .doc import CompetenceRun
+from .method import plan_languages, score_plans
+from .spec import CompetenceSpec
 
 SEGMENTS_PER_UNIT = 64
 
 
-class CompetenceSpec(ModelAuditSpec):
-    """Settings of a competence run (``languages`` empty and no ``country``: every corpus language)."""
-
-    corpus: str = input_field("udhr", kind="corpus")
-    reference: str = "eng"
-    languages: tuple[str, ...] = ()
-    country: str | None = None
-    ngram_order: int = Field(default=5, ge=1)
-    bootstrap: int = Field(default=1000, ge=0)
-    seed: int = Field(default=0, ge=0)
-
-
-@dataclass
-class CompetenceRun:
-    """What the document builder needs: corpus, model info, spec, language plans and notes."""
-
-    corpus: ParallelCorpus
-    model: ModelInfo
-    spec: CompetenceSpec
-    reference: str
-    plans: list[LanguagePlan]
-    notes: list[str] = field(default_factory=list)
-
-
 def _selection(corpus: str, reference: str, languages: tuple[str, ...], country: str | None) -> Any:
     """The loaded corpus, its reference code, the language plans and notes (read now: the plan's context)."""
-    from ..corpora import load_corpus, resolve_reference, select_languages
+    from ...corpora import load_corpus, resolve_reference, select_languages
 
     loaded = load_corpus(corpus)
     ref = resolve_reference(loaded, reference)
@@ -74,7 +47,7 @@ class CompetenceAudit(Audit[CompetenceSpec]):
     version = "2"
     Spec = CompetenceSpec
     summary = "bits per byte of a model per language on parallel text, with an n-gram floor"
-    row_columns: ClassVar[tuple[str, ...]] = ()  # set below from competence_doc
+    row_columns: ClassVar[tuple[str, ...]] = ()  # set below from .doc
 
     def plan(self, spec: CompetenceSpec) -> Plan:
         """Shards of at most ``SEGMENTS_PER_UNIT`` texts per language; context: corpus, plans, notes."""
@@ -103,7 +76,7 @@ class CompetenceAudit(Audit[CompetenceSpec]):
     def reduce(
         self, partials: Sequence[dict[str, Any]], spec: CompetenceSpec, context: Any = None
     ) -> ResultsDocument:
-        from .competence_doc import build_document
+        from .doc import build_document
 
         if context is None:
             context = _selection(spec.corpus, spec.reference, spec.languages, spec.country)
@@ -124,7 +97,7 @@ class CompetenceAudit(Audit[CompetenceSpec]):
         """Bits per byte of the model on every language of the country (a sample of the shipped corpora)."""
         if model is None:
             return ()
-        from ..corpora.shipped import with_text
+        from ...corpora.shipped import with_text
 
         spec = {
             "model": model_ref(model, opts),
@@ -136,7 +109,7 @@ class CompetenceAudit(Audit[CompetenceSpec]):
 
     def headline(self, doc: ResultsDocument) -> Headline:
         """The worst language by bits per byte, and where the model is worse than a 5-gram."""
-        from ..names import row_label
+        from ...names import row_label
 
         ref = doc.summary.get("reference")
         rows = [r for r in doc.rows if r.get("language") != ref and r.get("bits_per_byte") is not None]
@@ -160,7 +133,7 @@ def model_info_dict(info: ModelInfo) -> dict[str, Any]:
 
 
 def _row_columns() -> tuple[str, ...]:
-    from .competence_doc import ROW_COLUMNS
+    from .doc import ROW_COLUMNS
 
     return tuple(ROW_COLUMNS)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SovauditError
+from ...errors import SovauditError
 
 WORST = 5
 BASELINES = frozenset({"bytes", "chars"})
@@ -104,7 +104,7 @@ def country_summary(
     with ``in_corpus: false``, so readers see what is missing. Corpus ``variants`` (dialects/editions) are
     listed only when the plain form is absent.
     """
-    from .. import languages as L
+    from ... import languages as L
 
     aliases = dict(aliases or {})
     variant_codes = set(variants)

@@ -1,7 +1,7 @@
 """The language tax's summable counts and the metrics computed from them (pure functions).
 
 Shared by the planning/measuring module (:mod:`.tokenizer_tax`) and the document builder
-(:mod:`.tokenizer_tax_doc`), so neither imports the other.
+(:mod:`.doc`), so neither imports the other.
 """
 
 from __future__ import annotations

@@ -24,16 +24,16 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..inputs import input_field
-from ..models.base import CountsTokens, GenerateRequest
-from ..packs.format import PackItem, PackTemplates
-from ..packs.load import load_pack
-from ..packs.scoring import choices, clean_response, prompt, short_answer_correct
-from ..results import AssetRecord, ResultsDocument, make_provenance
-from ..signature import hashed
-from ..stats import bootstrap, mean_metric, point
-from .base import Audit, Metric, ModelAuditSpec, Resources, Unit
-from .country import (
+from ...inputs import input_field
+from ...models.base import CountsTokens, GenerateRequest
+from ...packs.format import PackItem, PackTemplates
+from ...packs.load import load_pack
+from ...packs.scoring import choices, clean_response, prompt, short_answer_correct
+from ...results import AssetRecord, ResultsDocument, make_provenance
+from ...signature import hashed
+from ...stats import bootstrap, mean_metric, point
+from ..base import Audit, Metric, ModelAuditSpec, Resources, Unit
+from ..country import (
     CountryOptions,
     CountryPlan,
     Headline,
@@ -181,7 +181,7 @@ class PackAudit(Audit[PackSpec]):
         langs = list(spec.languages or pack.meta.languages)
         for lang in langs:
             if lang not in pack.meta.languages:
-                from ..errors import SovauditError
+                from ...errors import SovauditError
 
                 raise SovauditError(
                     f"pack {pack.meta.name} has no language '{lang}'",
@@ -302,7 +302,7 @@ class PackAudit(Audit[PackSpec]):
         """Every installed probe pack tagged with the country."""
         if model is None:
             return ()
-        from ..packs import packs_for_country
+        from ...packs import packs_for_country
 
         cc = opts.country.upper()
         packs = packs_for_country(cc)

@@ -9,15 +9,24 @@ their own differs from the joined count only at the joins (a space and a token b
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..tokenizers.base import count_batch
-
-if TYPE_CHECKING:
-    from .tokenizer_tax import TokenizerTaxAudit
+from ...corpora.base import ParallelCorpus
+from ...tokenizers.base import Tokenizer, count_batch
 
 
-def segment_items(audit: TokenizerTaxAudit) -> list[dict[str, Any]]:
+class TaxRun(Protocol):
+    """What the document and segment builders read of a tax run (:class:`.method.TokenizerTaxAudit`):
+    a protocol, so they need not import the method module, which imports them."""
+
+    corpus: ParallelCorpus
+    tokenizers: list[Tokenizer]
+    spec: Any  # .method.TaxSpec: reference, context_tokens, countries
+    plans: list[Any]  # .method.LanguageText per language
+    notes: list[str]
+
+
+def segment_items(audit: TaxRun) -> list[dict[str, Any]]:
     """``{"tokenizer", "language", "segment", "tokens", "ref_tokens"}`` per tokenizer, language, segment."""
     corpus, ref = audit.corpus, audit.spec.reference
     items: list[dict[str, Any]] = []

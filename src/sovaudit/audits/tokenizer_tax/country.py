@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import SovauditError
-from .country import Planned
+from ...errors import SovauditError
+from ..country import Planned
 
 
 def resolve_model_tokenizer(p: Planned) -> Planned:
@@ -19,8 +19,8 @@ def resolve_model_tokenizer(p: Planned) -> Planned:
     if folder.is_dir():
         candidates.append(folder)
     else:
-        from ..models.hf import converted_dir
-        from ..models.loading import asset_gguf, parse_spec
+        from ...models.hf import converted_dir
+        from ...models.loading import asset_gguf, parse_spec
 
         parsed = parse_spec(spec)
         digest = parsed.digest

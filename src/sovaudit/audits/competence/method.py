@@ -10,14 +10,14 @@ and every segment's numbers are cached and logged. From summable counts:
 - ``bits_per_english_byte`` = the language's total bits / UTF-8 bytes of the reference's text of the same
   segments: comparable across scripts (a script that needs 3 bytes a character is not rewarded);
 - ``ratio_to_reference`` = the language's bits / the reference's bits on the same segments;
-- the n-gram floor (:mod:`.competence_ngram`): a character 5-gram (interpolated Witten-Bell) trained on
+- the n-gram floor (:mod:`.ngram`): a character 5-gram (interpolated Witten-Bell) trained on
   the even-position half of the language's segments and scored on the odd half, beside the model's bits
   per byte on the same odd half (``heldout_bits_per_byte``); ``vs_ngram`` = model / n-gram on that half
   (above 1: the model predicts this language worse than a 5-gram trained on a few pages of it);
 - bootstrap 95% intervals over segments (resample segments with replacement, recompute each metric from
   the summed counts of the resample; fixed seed).
 
-Everything here is a pure function; :class:`~sovaudit.audits.competence_audit.CompetenceAudit` plans the
+Everything here is a pure function; :class:`~sovaudit.audits.competence.audit.CompetenceAudit` plans the
 requests, runs them through the runner on any :class:`~sovaudit.models.base.LanguageModel` and reduces them.
 """
 
@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from ..corpora.base import ParallelCorpus
-from ..errors import SovauditError
-from .competence_ngram import WittenBellCharLM, split_halves
+from ...corpora.base import ParallelCorpus
+from ...errors import SovauditError
+from .ngram import WittenBellCharLM, split_halves
 
 AUDIT = "competence"
 LN2 = math.log(2)
@@ -78,7 +78,7 @@ def bits_per_byte(nats: float, n_bytes: int) -> float | None:
 
 def metrics(c: CompetenceCounts) -> dict[str, Any]:
     """All row metrics of one model x language, from its counts alone (bootstrapped ones via METRIC_FNS)."""
-    from ..stats import point
+    from ...stats import point
 
     stats = _stat_vector(c).reshape(1, -1)
     return {
@@ -176,7 +176,7 @@ def bootstrap_ci(
 
     Each resample's metric comes from :data:`METRIC_FNS`, the functions that give the point estimate.
     """
-    from ..stats import bootstrap
+    from ...stats import bootstrap
 
     stats = segment_stats(scores)
     return {name: bootstrap(stats, METRIC_FNS[name], n_boot, seed, level) for name in BOOTSTRAP_METRICS}
