@@ -44,7 +44,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lid_bench import udhr_paragraphs
 
-from sovaudit.audits.corpus import CorpusSpec, get_detector, run_corpus_audit
+from sovaudit import run
+from sovaudit.audits.corpus import get_detector
 from sovaudit.audits.corpus.process import ShardSettings, count_shard
 from sovaudit.audits.corpus.readers import discover, plan_shards
 
@@ -167,14 +168,13 @@ def _timed_run(root: Path, lid: str, out: Path, workers: int) -> dict[str, float
     """Wall time of one audit on a pool of ``workers``, its workers' CPU time, and the CPU others used."""
     import resource
 
-    spec = CorpusSpec(paths=(str(root),), out=str(out), lid=lid, executor="process", workers=workers)
     kids0, self0, machine0 = (
         resource.getrusage(resource.RUSAGE_CHILDREN),
         time.process_time(),
         _machine_cpu_s(),
     )
     t0 = time.perf_counter()
-    run_corpus_audit(spec)
+    run("corpus", paths=(str(root),), out=str(out), lid=lid, executor="process", workers=workers)
     wall = time.perf_counter() - t0
     kids1, self1, machine1 = (
         resource.getrusage(resource.RUSAGE_CHILDREN),
@@ -259,9 +259,8 @@ def peak_rss_mb(root: Path, lid: str, out: Path) -> float:
     """
     code = (
         "import sys, resource; from pathlib import Path; "
-        "from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit; "
-        "run_corpus_audit(CorpusSpec(paths=(sys.argv[1],), out=sys.argv[2], lid=sys.argv[3],"
-        " shard_bytes=8 << 20)); "
+        "from sovaudit import run; "
+        "run('corpus', paths=(sys.argv[1],), out=sys.argv[2], lid=sys.argv[3], shard_bytes=8 << 20); "
         "st = Path('/proc/self/status'); "
         "hwm = [int(x.split()[1]) for x in st.read_text().splitlines() if x.startswith('VmHWM:')] "
         "if st.exists() else []; "

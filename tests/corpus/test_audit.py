@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sovaudit.audits.corpus import CorpusSpec, comparable, run_corpus_audit
+from sovaudit import run
+from sovaudit.audits.corpus import comparable
 from sovaudit.cli import main
 from sovaudit.results import load_results
 
@@ -17,7 +18,7 @@ from sovaudit.results import load_results
 def audited(known_corpus: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory):
     root, truth = known_corpus
     out = tmp_path_factory.mktemp("out")
-    doc = run_corpus_audit(CorpusSpec(paths=(str(root),), out=str(out), shard_bytes=20_000))
+    doc = run("corpus", paths=(str(root),), out=str(out), shard_bytes=20_000)
     return doc, truth, out
 
 
@@ -60,21 +61,21 @@ def test_results_contract_and_signature(audited) -> None:
 
 def test_rerun_reuses_shards_and_is_identical(audited, known_corpus) -> None:
     doc, _truth, out = audited
-    again = run_corpus_audit(CorpusSpec(paths=(str(known_corpus[0]),), out=str(out), shard_bytes=20_000))
+    again = run("corpus", paths=(str(known_corpus[0]),), out=str(out), shard_bytes=20_000)
     assert again.summary["shards"]["computed"] == 0
     assert comparable(again) == comparable(doc)
 
 
 def test_sharding_does_not_change_numbers(audited, known_corpus, tmp_path: Path) -> None:
     doc, _truth, _out = audited
-    whole = run_corpus_audit(CorpusSpec(paths=(str(known_corpus[0]),), out=str(tmp_path)))
+    whole = run("corpus", paths=(str(known_corpus[0]),), out=str(tmp_path))
     strip = lambda d: {r["language"]: (r["bytes"], r["paragraphs"]) for r in d.rows}  # noqa: E731
     assert strip(whole) == strip(doc)  # paragraphs and bytes are exact under any cut
     assert whole.summary["shards"]["total"] < doc.summary["shards"]["total"]
 
 
 def test_country_reference(known_corpus, tmp_path: Path) -> None:
-    doc = run_corpus_audit(CorpusSpec(paths=(str(known_corpus[0]),), out=str(tmp_path), country="KE"))
+    doc = run("corpus", paths=(str(known_corpus[0]),), out=str(tmp_path), country="KE")
     assert doc.signature.split("|")[3] == "ref:KE"
     swa = next(r for r in doc.rows if r["language"] == "swa_Latn")
     assert swa["speakers"] > 0
@@ -161,7 +162,7 @@ def test_a_language_counted_under_its_macrolanguage_is_not_plainly_absent(tmp_pa
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "nob.txt").write_text("\n\n".join(p for p in paras if len(p) >= 40) + "\n", encoding="utf-8")
-    doc = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "o"), country="NO"))
+    doc = run("corpus", paths=(str(corpus),), out=str(tmp_path / "o"), country="NO")
     assert doc.rows[0]["language"] == "nor_Latn" and doc.rows[0]["speakers"] > 0
     absent = {a["language"]: a for a in doc.summary["absent_languages"]}
     assert absent["nob_Latn"]["macrolanguage_in_corpus"] == "nor_Latn"

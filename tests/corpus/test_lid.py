@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit
+from sovaudit import run
+from sovaudit.audits.corpus.audit import CorpusAuditSpec
 from sovaudit.audits.corpus.lid import BUILTIN, DEFAULT_LID, Detector, get_detector, normalise_label
 from sovaudit.audits.corpus.scripts import dominant_script, dominant_scripts, script_matches
 from sovaudit.errors import SovauditError
@@ -151,7 +152,7 @@ def test_fasttext_model_from_a_path(
     assert [lab for lab, _c in got] == ["fra_Latn", "rus_Cyrl", "eng_Latn"]
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n\n".join(udhr_texts["fra_Latn"][:10] + udhr_texts["eng_Latn"][:10]) + "\n")
-    doc = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "o"), lid=str(tiny_fasttext)))
+    doc = run("corpus", paths=(str(corpus),), out=str(tmp_path / "o"), lid=str(tiny_fasttext))
     assert {r["language"] for r in doc.rows} == {"fra_Latn", "eng_Latn"}
     assert f"|lid:tiny-lid.bin-{det.version}|" in doc.signature
 
@@ -226,5 +227,5 @@ def test_a_builtin_name_wins_over_a_file_of_that_name(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pycld2").write_text("not a model")
     (tmp_path / "c.txt").write_text("All human beings are born free and equal in dignity and rights.\n")
-    _units, _files, settings = plan_units(CorpusSpec(paths=("c.txt",), out="o", lid="pycld2"))
+    _units, _files, settings = plan_units(CorpusAuditSpec(paths=("c.txt",), lid="pycld2"))
     assert settings.lid == "pycld2"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit
+from sovaudit import run
 from sovaudit.audits.corpus.process import ShardSettings, count_shard
 from sovaudit.audits.corpus.readers import plan_shards
 
@@ -80,9 +80,7 @@ def test_near_duplicates_with_minhash(tmp_path: Path, near_dup: bool) -> None:
     docs.append("\n".join(f"{FR} Numéro {i}." for i in range(12)))
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "d.jsonl").write_text("".join(json.dumps({"text": d}) + "\n" for d in docs))
-    doc = run_corpus_audit(
-        CorpusSpec(paths=(str(tmp_path / "c"),), out=str(tmp_path / "o"), near_dup=near_dup)
-    )
+    doc = run("corpus", paths=(str(tmp_path / "c"),), out=str(tmp_path / "o"), near_dup=near_dup)
     en = next(r for r in doc.rows if r["language"] == "eng_Latn")
     assert en["duplicate_documents"] == 0
     if near_dup:
@@ -97,10 +95,9 @@ def test_edited_file_changes_signature_and_reruns_only_its_shard(tmp_path: Path)
     corpus.mkdir()
     (corpus / "a.txt").write_text(f"{EN}\n", encoding="utf-8")
     (corpus / "b.txt").write_text(f"{FR}\n", encoding="utf-8")
-    spec = CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "o"))
-    first = run_corpus_audit(spec)
+    first = run("corpus", paths=(str(corpus),), out=str(tmp_path / "o"))
     (corpus / "b.txt").write_text(f"{FR}\n{FR}\n", encoding="utf-8")
-    second = run_corpus_audit(spec)
+    second = run("corpus", paths=(str(corpus),), out=str(tmp_path / "o"))
     assert second.signature != first.signature
     assert second.summary["shards"] == {"total": 2, "computed": 1, "skipped_finished": 1}
     fr = next(r for r in second.rows if r["language"] == "fra_Latn")
@@ -125,7 +122,7 @@ def test_duplicates_across_files_formats_and_shards_with_their_definitions(tmp_p
     (root / "a.txt").write_text("\n\n".join(d) + "\n", encoding="utf-8")
     again = [d[0], "  " + d[1].replace("\n", "\n\n   ") + " ", d[2].upper(), d[3].replace("again", "anew", 1)]
     (root / "b.jsonl").write_text("".join(json.dumps({"text": x}) + "\n" for x in again), encoding="utf-8")
-    doc = run_corpus_audit(CorpusSpec(paths=(str(root),), out=str(tmp_path / "o"), near_dup=True))
+    doc = run("corpus", paths=(str(root),), out=str(tmp_path / "o"), near_dup=True)
     (en,) = [r for r in doc.rows if r["language"] == "eng_Latn"]
     assert (
         en["documents"] == 8 and en["duplicate_documents"] == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from sovaudit.audits.corpus import CorpusSpec, run_corpus_audit
+from sovaudit import run
 from sovaudit.report import render_report
 from sovaudit.report.render import SectionFallbackWarning
 from sovaudit.report.sections import section_for
@@ -24,7 +24,7 @@ def test_corpus_section_renders_and_escapes(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (corpus / "broken.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
-    run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "o"), country="KE"))
+    run("corpus", paths=(str(corpus),), out=str(tmp_path / "o"), country="KE")
     doc = load_results(tmp_path / "o")
     doc.notes.append(EVIL)
     doc.rows[0]["name"] = EVIL

@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from sovaudit.audits.corpus import CorpusSpec, comparable, run_corpus_audit
+from sovaudit import run
+from sovaudit.audits.corpus import comparable
 
 LINE = (
     "Everyone has the right to education. Education shall be free, at least in the elementary and "
@@ -39,11 +40,11 @@ def test_sigkill_then_rerun_skips_finished_shards(tmp_path: Path) -> None:
     finished = {p.name: p.stat().st_mtime_ns for p in markers.glob("*.done")}
     assert 3 <= len(finished) < 40
 
-    resumed = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(out)))
+    resumed = run("corpus", paths=(str(corpus),), out=str(out))
     shards = resumed.summary["shards"]
     assert shards["skipped_finished"] == len(finished) and shards["computed"] == 40 - len(finished)
     assert {n: (markers / n).stat().st_mtime_ns for n in finished} == finished  # untouched
 
-    fresh = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "fresh")))
+    fresh = run("corpus", paths=(str(corpus),), out=str(tmp_path / "fresh"))
     assert comparable(resumed) == comparable(fresh)
     assert resumed.summary["paragraphs"] == 40 * 4000 and resumed.summary["documents"] == 40  # no blank lines

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sovaudit.audits.corpus import CorpusSpec, comparable, run_corpus_audit
+from sovaudit import run
+from sovaudit.audits.corpus import comparable
 from sovaudit.cli import main
 
 ray = pytest.importorskip("ray")
@@ -37,12 +38,10 @@ def small_corpus(root: Path) -> Path:
 
 def test_ray_matches_local_and_layout(tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
-    local = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "local"), shard_bytes=4000))
+    local = run("corpus", paths=(str(corpus),), out=str(tmp_path / "local"), shard_bytes=4000)
     t0 = time.monotonic()
-    on_ray = run_corpus_audit(
-        CorpusSpec(
-            paths=(str(corpus),), out=str(tmp_path / "ray"), shard_bytes=4000, executor="ray", workers=2
-        )
+    on_ray = run(
+        "corpus", paths=(str(corpus),), out=str(tmp_path / "ray"), shard_bytes=4000, executor="ray", workers=2
     )
     elapsed = time.monotonic() - t0
     assert not ray.is_initialized()  # the executor shut down the Ray instance it started
@@ -168,16 +167,16 @@ def test_an_existing_two_worker_cluster_via_address(tmp_path: Path) -> None:
         assert ray.is_initialized()  # an executor that did not start Ray leaves it running
         out = tmp_path / "joined"
         cmd = [sys.executable, "-m", "sovaudit.cli", "corpus", str(corpus), "--out", str(out)]
-        run = subprocess.run(
+        proc = subprocess.run(
             [*cmd, "--shard-mb", "1", "--executor", "ray", "--address", gcs],
             capture_output=True,
             text=True,
             timeout=120,
         )
-        assert run.returncode == 0, run.stderr[-2000:]
+        assert proc.returncode == 0, proc.stderr[-2000:]
     finally:
         ray.shutdown()
-    local = run_corpus_audit(CorpusSpec(paths=(str(corpus),), out=str(tmp_path / "local")))
+    local = run("corpus", paths=(str(corpus),), out=str(tmp_path / "local"))
     joined = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert joined["rows"] == json.loads(json.dumps(local.rows))
     assert joined["summary"]["executor"] == {"name": "ray", "workers": None, "address": gcs}

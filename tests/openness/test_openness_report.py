@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openness_helpers import CLASS_3, mot_yaml
 
-from sovaudit.audits.openness import run_openness
+from sovaudit import run
 from sovaudit.report import render_report
 from sovaudit.results import ResultsDocument
 
@@ -12,7 +12,7 @@ from sovaudit.results import ResultsDocument
 def test_openness_section_renders_and_escapes(tmp_path, write):
     text = mot_yaml({n: "Apache-2.0" for n in CLASS_3}, name="<script>alert(1)</script>")
     text = text.replace("name: Model card", "name: Model card\n    component_path: <script>alert(2)</script>")
-    doc = run_openness([], [str(write("d.yml", text))])
+    doc = run("openness", declarations=[str(write("d.yml", text))])
     html = render_report([ResultsDocument.model_validate_json(doc.model_dump_json())])
     assert "Openness (MOF, OSAID 1.0, openness index)" in html
     assert "<script>alert(" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -29,7 +29,7 @@ def test_section_survives_a_partial_document():
 
 def test_each_model_has_a_plain_verdict_and_each_component_its_evidence(tmp_path, write):
     text = mot_yaml({n: "Apache-2.0" for n in CLASS_3}, name="Tiny")
-    doc = run_openness([], [str(write("d.yml", text))])
+    doc = run("openness", declarations=[str(write("d.yml", text))])
     comps = doc.rows[0]["mof"]["components"]
     by = {c["name"]: c["evidence"] for c in comps}
     assert by["Model card"] == f"declared, not verified: {tmp_path / 'd.yml'}"

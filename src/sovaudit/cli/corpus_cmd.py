@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..audits.corpus import DEFAULT_LID, CorpusSpec, run_corpus_audit
+from ..audits.corpus import DEFAULT_LID
 from .app import app
 from .common import safe_text
 
@@ -62,20 +62,18 @@ def corpus(
 
         search_leaks(paths, leaks, out, text_field)
         return
-    spec = CorpusSpec(
-        paths=tuple(paths),
-        out=str(out),
-        lid=lid,
-        text_field=text_field,
-        country=country,
-        executor=executor,
-        workers=workers,
-        address=address,
-        shard_bytes=shard_mb << 20,
-        max_line_bytes=max_line_mb << 20,
-        near_dup=near_dup,
-    )
-    doc = run_corpus_audit(spec)
+    from ..runner import RunOptions, run_audit
+
+    spec = {
+        "paths": tuple(str(p) for p in paths),
+        "lid": lid,
+        "text_field": text_field,
+        "country": country,
+        "shard_bytes": shard_mb << 20,
+        "max_line_bytes": max_line_mb << 20,
+        "near_dup": near_dup,
+    }
+    doc, _ = run_audit("corpus", spec, RunOptions(out, executor, workers, address))
     s = doc.summary
     typer.echo(
         f"{s['languages']} languages, {s['documents']} documents, {s['bytes']} bytes; "

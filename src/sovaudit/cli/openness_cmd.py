@@ -37,11 +37,12 @@ def openness(
     no_builtin: NoBuiltinOpt = False,
 ) -> None:
     """Audit openness (MOF, OSAID 1.0, openness index). No arguments: the two embedded default models."""
-    from ..audits.openness import run_openness
     from ..outdir import check_dir_target
+    from ..runner import run_audit
 
     check_dir_target(out)  # before any work
-    doc = run_openness(list(model or []), list(declaration or []), builtin=not no_builtin)
+    spec = {"models": tuple(model or []), "declarations": tuple(declaration or []), "builtin": not no_builtin}
+    doc, _ = run_audit("openness", spec)
     path = write_results(doc, out)
     table = Table(title=f"openness ({safe_markup(path)})")
     for col in ("subject", "license", "MOF class", "I %", "II %", "III %", "OSAID", "index /14"):

@@ -35,7 +35,6 @@ class CompetenceRun:
     notes: list[str] = field(default_factory=list)
 
 
-
 ROW_COLUMNS = [
     "model",
     "language",

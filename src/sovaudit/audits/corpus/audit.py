@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -47,25 +46,7 @@ PACKAGES = (
 )
 
 
-@dataclass(frozen=True)
-class CorpusSpec:
-    """Everything a corpus audit run depends on."""
-
-    paths: tuple[str, ...]
-    out: str
-    lid: str = DEFAULT_LID
-    text_field: str = "text"
-    country: str | None = None
-    executor: str = "local"
-    workers: int | None = None  # local: 1; process and ray: one per CPU
-    address: str | None = None
-    shard_bytes: int = DEFAULT_SHARD_BYTES
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
-    lid_chars: int = 1000
-    near_dup: bool = False
-
-
-def plan_units(spec: CorpusSpec) -> tuple[list[WorkUnit], list[Path], ShardSettings]:
+def plan_units(spec: CorpusAuditSpec) -> tuple[list[WorkUnit], list[Path], ShardSettings]:
     """The work units of a run (one per shard), the corpus files and the shard settings."""
     if spec.shard_bytes <= 0 or spec.max_line_bytes <= 0 or spec.lid_chars <= 0:
         raise SovauditError(
@@ -123,7 +104,7 @@ def check_some_readable(files: Sequence[Path]) -> None:
         raise _none_readable(files, reasons)
 
 
-def signature_for(spec: CorpusSpec, files: list[Path], detector: tuple[str, str]) -> str:
+def signature_for(spec: CorpusAuditSpec, files: list[Path], detector: tuple[str, str]) -> str:
     """The run's signature string (format fixed by a test)."""
     root = Path(os.path.commonpath([str(f.parent) for f in files]))
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in (root.name or "corpus"))
@@ -157,10 +138,6 @@ class CorpusAuditSpec(AuditSpec):
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     lid_chars: int = 1000
     near_dup: bool = False
-
-
-def _legacy(spec: CorpusAuditSpec, out: str = "") -> CorpusSpec:
-    return CorpusSpec(out=out, **spec.model_dump())
 
 
 class CorpusAudit(Audit[CorpusAuditSpec]):
@@ -200,7 +177,7 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
 
     def plan(self, spec: CorpusAuditSpec) -> list[Unit]:
         check_country(spec.country)
-        units, files, settings = plan_units(_legacy(spec))
+        units, files, settings = plan_units(spec)
         describe(settings.lid)  # an unknown detector or a missing fastText file: refused before any work
         check_some_readable(files)
         # each shard is keyed by the content of its own file (SHA-256, hashed once per file version through
@@ -228,8 +205,7 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
     def reduce(
         self, partials: Sequence[dict[str, Any]], spec: CorpusAuditSpec, context: Any = None
     ) -> ResultsDocument:
-        legacy = _legacy(spec)
-        _, files, settings = plan_units(legacy)
+        _, files, settings = plan_units(spec)
         detector = describe(settings.lid)
         total = merge_all(CorpusCounts.from_dict(r) for r in partials)
         rows, summary = build_rows(total, spec.country, spec.near_dup)
@@ -247,7 +223,7 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
             notes.append(f"{read['replacement_chars']} invalid UTF-8 sequences replaced by U+FFFD")
         return ResultsDocument(
             audit="corpus",
-            signature=signature_for(legacy, files, detector),
+            signature=signature_for(spec, files, detector),
             settings={
                 **spec.model_dump(),
                 "paths": list(spec.paths),
@@ -285,32 +261,6 @@ class CorpusAudit(Audit[CorpusAuditSpec]):
         """The three largest languages by share of bytes."""
         top = doc.rows[:3]
         return "; ".join(f"{r['language']} {100 * r['share']:.1f}%" for r in top) or "empty", None
-
-
-def run_corpus_audit(spec: CorpusSpec) -> ResultsDocument:
-    """Run the audit described by ``spec`` through the runner; write ``<out>/results.json``; return it."""
-    from ...runner import RunOptions, run_audit
-
-    values = {k: v for k, v in asdict(spec).items() if k not in ("out", "executor", "workers", "address")}
-    opts = RunOptions(Path(spec.out), spec.executor, spec.workers, spec.address)
-    doc, _ = run_audit(CorpusAudit(), values, opts)
-    return doc
-
-
-CSV_COLUMNS = [
-    "language",
-    "name",
-    "documents",
-    "paragraphs",
-    "bytes",
-    "share",
-    "duplicate_rate",
-    "low_confidence_rate",
-    "script_mismatch_rate",
-    "speakers",
-    "speaker_share",
-    "representation_ratio",
-]
 
 
 def comparable(doc: ResultsDocument) -> dict[str, Any]:

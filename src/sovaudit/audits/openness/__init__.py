@@ -8,7 +8,7 @@ what each id is), ``gguf_meta`` (GGUF metadata header), ``evidence`` (facts from
 
 from __future__ import annotations
 
-from .audit import DEFAULT_MODELS, Subject, plan_subjects, run_openness
+from .audit import DEFAULT_MODELS, Subject, plan_subjects
 from .declarations import Declaration, SovauditDeclaration, load_declaration, mof_input, parse_declaration
 from .evidence import Evidence, Fact, gather
 from .gguf_meta import read_gguf_metadata
@@ -35,5 +35,4 @@ __all__ = [
     "parse_declaration",
     "plan_subjects",
     "read_gguf_metadata",
-    "run_openness",
 ]

@@ -403,13 +403,3 @@ def openness_document(
     )
     extra = {"mof": first["mof"], "osaid": first["osaid_detail"], "openness_index": first["openness_index"]}
     return ResultsDocument.model_validate({**doc.model_dump(), **extra})
-
-
-def run_openness(models: list[str], declarations: list[str], builtin: bool = True) -> ResultsDocument:
-    """Run the audit through the runner and return the results document (write it with ``write_results``)."""
-    from ...runner import run_audit
-
-    doc, _ = run_audit(
-        OpennessAudit(), {"models": tuple(models), "declarations": tuple(declarations), "builtin": builtin}
-    )
-    return doc
