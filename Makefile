@@ -7,6 +7,8 @@ TEST_EXTRAS ?= all,dev,bench,hub
 DEMO_OUT ?= runs/demo
 DEMO_COUNTRY ?= KE
 DEMO_MODELS ?= gemma3-270m
+# the demo's samples (benchmarks/demo_time.md): every number keeps its bootstrap interval in the report
+DEMO_ARGS ?= --bias-limit 20 --politics-templates 2 --competence-sentences 12
 PYTEST_ARGS ?=
 
 .PHONY: install install-test demo test test-fast check lint types format browser clean
@@ -34,7 +36,7 @@ browser:
 
 demo: install
 	$(BIN)/sovaudit assets install
-	$(BIN)/sovaudit audit --country $(DEMO_COUNTRY) $(foreach m,$(DEMO_MODELS),--model $(m)) --out $(DEMO_OUT)
+	$(BIN)/sovaudit audit --country $(DEMO_COUNTRY) $(foreach m,$(DEMO_MODELS),--model $(m)) $(DEMO_ARGS) --out $(DEMO_OUT)
 
 test: install-test browser
 # The whole suite once with the lower kernels (torch's AVX2 code and MKL's AVX2 matrix products), as on a

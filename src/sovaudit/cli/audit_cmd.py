@@ -33,6 +33,13 @@ def audit(
     politics_templates: Annotated[
         int, typer.Option("--politics-templates", help="Prompt templates for political lean (1-20).")
     ] = 4,
+    competence_sentences: Annotated[
+        int,
+        typer.Option(
+            "--competence-sentences",
+            help="FLORES-200 sentences per language the model scores for competence (0: all).",
+        ),
+    ] = 30,
     text: Annotated[
         Path | None,
         typer.Option(
@@ -64,7 +71,12 @@ def audit(
 
     name = require_country(country)  # an unknown code fails here, before any work
     models = tuple(dict.fromkeys(model or ["gemma3-270m", "smollm2-135m"]))
-    for value, flag in ((bias_limit, "--bias-limit"), (culture_questions, "--culture-questions")):
+    limits = (
+        (bias_limit, "--bias-limit"),
+        (culture_questions, "--culture-questions"),
+        (competence_sentences, "--competence-sentences"),
+    )
+    for value, flag in limits:
         if value < 0:
             raise SovauditError(f"{flag} must be 0 or more, not {value}", f"pass e.g. {flag} 100")
     if not 1 <= politics_templates <= 20:
@@ -77,6 +89,7 @@ def audit(
         bias_limit=bias_limit or None,
         culture_questions=culture_questions or None,
         politics_templates=politics_templates,
+        competence_corpus=f"shipped:{competence_sentences}" if competence_sentences else "shipped",
         model_options=dict(split_option(o) for o in model_option or []),
         text=str(text.expanduser().resolve()) if text else None,
         studio_export=str(studio_export.expanduser().resolve()) if studio_export else None,
