@@ -38,9 +38,10 @@ def order_signal(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     if len(pairs) < MIN_PAIRS or _constant(xs) or _constant(ys):
         why = f"only {len(pairs)} statement(s)" if len(pairs) < MIN_PAIRS else "the answers never vary"
         return {**out, "signal": False, "reason": f"{why}: nothing tells a stance from a position habit"}
-    from scipy.stats import pearsonr
+    from ...errors import require
 
-    res = pearsonr(xs, ys, alternative="greater")
+    stats: Any = require("scipy.stats", "models")
+    res = stats.pearsonr(xs, ys, alternative="greater")
     r, p = float(res.statistic), float(res.pvalue)
     ok = r > 0 and p < ALPHA
     reason = (
