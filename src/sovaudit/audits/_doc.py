@@ -12,6 +12,23 @@ from ..signature import hashed
 if TYPE_CHECKING:
     from ..corpora.base import ParallelCorpus
 
+#: the columns that describe a language in the tax and competence rows, in order (each audit adds its
+#: subject column first and its metrics after)
+LANGUAGE_COLUMNS = (
+    "language",
+    "language_name",
+    "endonym",
+    "iso639_3",
+    "script",
+    "corpus",
+    "variety",
+    "segments",
+    "coverage",
+    "tokens",
+    "bytes",
+    "chars",
+)
+
 
 def corpus_kind(corpus: ParallelCorpus) -> str:
     """The corpus name before any ``:`` (``flores200`` of ``flores200:DIR@devtest``)."""

@@ -14,21 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import languages
+from ..packs.format import ITEM_COLUMNS
 from .db import ITEM_TYPES
 
-PACK_FIELDS = (
-    "id",
-    "language",
-    "topic",
-    "type",
-    "question",
-    "options",
-    "correct",
-    "accepted",
-    "normalise",
-    "source",
-    "source_url",
-)
+PACK_FIELDS = ITEM_COLUMNS  # the probe-pack format's columns, one list for both
 STUDIO_FIELDS = ("reference", "rubric", "tags", "country")
 MAX_LEN = 20_000
 

@@ -10,7 +10,7 @@ from ...corpora.base import ParallelCorpus
 from ...models.base import ModelInfo
 from ...results import AssetRecord, ResultsDocument, make_provenance
 from ...signature import hashed, make_signature
-from .._doc import corpus_kind, corpus_part, corpus_record, describe_language
+from .._doc import LANGUAGE_COLUMNS, corpus_kind, corpus_part, corpus_record, describe_language
 from .method import (
     AUDIT,
     BOOTSTRAP_METRICS,
@@ -37,18 +37,7 @@ class CompetenceRun:
 
 ROW_COLUMNS = [
     "model",
-    "language",
-    "language_name",
-    "endonym",
-    "iso639_3",
-    "script",
-    "corpus",
-    "variety",
-    "segments",
-    "coverage",
-    "tokens",
-    "bytes",
-    "chars",
+    *LANGUAGE_COLUMNS,
     "bits",
     "bits_per_byte",
     "bits_per_byte_ci_low",

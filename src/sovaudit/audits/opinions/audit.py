@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from ...errors import SovauditError
 from ...results import AssetRecord, ResultsDocument, make_provenance
-from ...signature import hashed, sha256_file, short_hash
+from ...signature import hashed, short_hash
 from ..base import Audit, Metric, Plan, Resources, Unit, spec_json
 from ..country import CountryOptions, CountryPlan, Headline, NotMeasured, Planned, fmt, model_ref, slug
 from .prompts import LETTERS, build_prompt, country_aliases, from_logprobs, shifts, template
@@ -29,9 +29,15 @@ GOQA_ENV = "SOVAUDIT_GLOBALOPINIONQA"  # path of the user's GlobalOpinionQA CSV
 
 
 def file_digest(path: str) -> str:
-    """SHA-256 of the data file's content, read each time: a cache keyed by path, mtime and size would
-    miss an in-place edit whose mtime was restored."""
-    return sha256_file(Path(path))
+    """SHA-256 of the data file's content, through the hash cache keyed with ctime (an in-place edit with
+    its mtime restored is read again; an unchanged file costs a ``stat``)."""
+    from ...bundle.hashing import HashCache
+
+    cache = HashCache()
+    try:
+        return cache.sha256(Path(path))
+    finally:
+        cache.save()
 
 
 def resolve_country(wanted: str, available: Sequence[str], where: str) -> str:

@@ -1,6 +1,6 @@
 """The language tax's summable counts and the metrics computed from them (pure functions).
 
-Shared by the planning/measuring module (:mod:`.tokenizer_tax`) and the document builder
+Shared by the planning/measuring module (:mod:`.method`) and the document builder
 (:mod:`.doc`), so neither imports the other.
 """
 
@@ -9,23 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from .._doc import LANGUAGE_COLUMNS
+
 AUDIT = "tokenizers"
 DEFAULT_CONTEXT_TOKENS = 8192
 BATCH = 32  # languages per library call: large enough to keep every core busy, small enough for progress
 ROW_COLUMNS = [
     "tokenizer",
-    "language",
-    "language_name",
-    "endonym",
-    "iso639_3",
-    "script",
-    "corpus",
-    "variety",
-    "segments",
-    "coverage",
-    "tokens",
-    "bytes",
-    "chars",
+    *LANGUAGE_COLUMNS,
     "tokens_per_byte",
     "tokens_per_char",
     "premium",
